@@ -1,0 +1,61 @@
+"""DRF exception handler: every error, expected or not, becomes an ``ApiError`` response."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from .errors import ApiError, ApiException
+
+logger = logging.getLogger("adn_api.errors")
+
+
+def _flatten_detail(detail) -> str:
+    """Turn DRF's nested validation detail into one readable sentence."""
+    if isinstance(detail, dict):
+        parts = []
+        for key, value in detail.items():
+            text = _flatten_detail(value)
+            parts.append(text if key == "non_field_errors" else f"{key}: {text}")
+        return "; ".join(parts)
+    if isinstance(detail, list):
+        return " ".join(_flatten_detail(item) for item in detail)
+    return str(detail)
+
+
+def error_for_exception(exc: Exception) -> ApiError:
+    if isinstance(exc, Http404):
+        return ApiError(404, "The requested object was not found.")
+    if isinstance(exc, PermissionDenied):
+        return ApiError(403, "You are not allowed to do this.")
+    if isinstance(exc, ApiException):
+        return ApiError(exc.status_code, _flatten_detail(exc.detail), exc.slug)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return ApiError(
+            401, "Call requires authentication: pass a valid access token.", "invalid-token"
+        )
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return ApiError(405, _flatten_detail(exc.detail))
+    if isinstance(exc, exceptions.ParseError):
+        return ApiError(400, f"Malformed request body: {_flatten_detail(exc.detail)}")
+    if isinstance(exc, exceptions.APIException):
+        return ApiError(exc.status_code, _flatten_detail(exc.detail))
+    error = ApiError(
+        500, "An unexpected server error occurred; quote the error_id if you report it."
+    )
+    logger.error("unhandled exception error_id=%s", error.error_id, exc_info=exc)
+    return error
+
+
+def envelope_exception_handler(exc: Exception, context: dict) -> Response:
+    error = error_for_exception(exc)
+    headers = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        headers["Retry-After"] = str(int(exc.wait) + 1)
+    if error.code == status.HTTP_401_UNAUTHORIZED:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return Response(error, status=error.code, headers=headers)

@@ -1,0 +1,25 @@
+"""What App.net kept about an OAuth client beyond django-oauth-toolkit's Application."""
+
+import secrets
+
+from django.db import models
+from oauth2_provider.models import Application
+
+
+def new_password_grant_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ClientProfile(models.Model):
+    """The app's public link (shown as a post's ``source.link``) and, for apps approved for
+    App.net's password flow, the ``password_grant_secret`` that replaces the client secret there.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="profile"
+    )
+    link = models.URLField(blank=True)
+    password_grant_secret = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.application.name}"

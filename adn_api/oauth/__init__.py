@@ -1,0 +1,1 @@
+"""App.net's OAuth 2 endpoints on top of django-oauth-toolkit."""

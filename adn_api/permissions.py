@@ -1,0 +1,58 @@
+"""One permission class for every API view: which token a method needs, and which scope.
+
+A view declares ``access = {"GET": PUBLIC, "POST": user_token("follow")}``. Methods the view
+does not implement are let through so that DRF answers 405, not 401.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rest_framework.permissions import BasePermission
+
+from .envelope import check_jsonp
+from .errors import ApiException
+
+
+@dataclass(frozen=True)
+class Access:
+    token: str  # "none": no token needed; "any": user or app token; "user": a user token
+    scope: str | None = None
+
+
+PUBLIC = Access("none")
+ANY_TOKEN = Access("any")
+
+
+def user_token(scope: str | None = None) -> Access:
+    return Access("user", scope)
+
+
+def token_scopes(token) -> set[str]:
+    return set(token.scope.split()) | {"basic"} if token is not None else set()
+
+
+class TokenScopePermission(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        check_jsonp(request)
+        method = request.method.lower()
+        if method != "options" and not hasattr(view, method):
+            return True
+        access = getattr(view, "access", {}).get(request.method, user_token())
+        if access.token == "none":
+            return True
+        token = request.auth
+        if token is None:
+            raise ApiException(
+                "Call requires authentication: pass a valid access token.",
+                code=401,
+                slug="invalid-token",
+            )
+        if access.token == "user" and token.user is None:
+            raise ApiException("Call requires a user token; an app token was given.", code=403)
+        if access.scope and access.scope not in token_scopes(token):
+            raise ApiException(
+                f"Call requires the '{access.scope}' scope, which this token was not granted.",
+                code=403,
+            )
+        return True

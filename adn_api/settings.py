@@ -1,0 +1,179 @@
+"""Settings, read from the environment.
+
+With nothing configured the server runs on an embedded default (SQLite file, Celery tasks executed
+in-process, dedupe keys in process memory) so one command starts a working server on a bare
+machine. Setting DATABASE_URL / REDIS_URL / CELERY_BROKER_URL switches to PostgreSQL and Redis.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-secret-key-change-me-in-production")
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Used to build canonical URLs and diaspora ids (username@host).
+PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "127.0.0.1:8000")
+PUBLIC_URL = os.environ.get("PUBLIC_URL", f"http://{PUBLIC_HOST}")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "oauth2_provider",
+    "adn_api",
+    "users",
+    "entities",
+    "posts",
+    "reposts",
+    "streams",
+]
+
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "adn_api.middleware.ApiErrorMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "adn_api.urls"
+WSGI_APPLICATION = "adn_api.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "users.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Redis: dedupe keys, cache (throttling counters) and, by default, the Celery broker.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: without a broker, tasks run in-process (the embedded default).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(stream/0|v1|api/v1)/.*$"
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-adn-pretty-json", "x-pretty-json"]
+CORS_EXPOSE_HEADERS = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["adn_api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["adn_api.permissions.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["adn_api.envelope.ADNRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "adn_api.exceptions.envelope_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["adn_api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RATE_LIMIT", "5000/hour")},
+    "UNAUTHENTICATED_USER": None,
+}
+
+# OAuth 2 (django-oauth-toolkit). Scope names are App.net's.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "basic": "See your basic information",
+        "stream": "Read your stream",
+        "write_post": "Post, repost and star on your behalf",
+        "follow": "Follow, mute and block users",
+        "update_profile": "Update your profile",
+        "public_messages": "Send public messages",
+        "messages": "Send and receive private messages",
+        "files": "Manage your files",
+        "email": "See your email address",
+        "export": "Export your data",
+    },
+    "DEFAULT_SCOPES": ["basic"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,  # ADN tokens live until revoked
+    "PKCE_REQUIRED": False,  # legacy ADN clients do not send PKCE
+    "OAUTH2_VALIDATOR_CLASS": "adn_api.oauth.validators.ADNOAuth2Validator",
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# The App.net platform limits reported by /stream/0/config and enforced by the API.
+POST_TEXT_MAX_LENGTH = 256
+USER_DESCRIPTION_MAX_LENGTH = 256
+ANNOTATION_MAX_BYTES = 8192
+
+# django-oauth-toolkit's models are swappable; naming them lets migrations depend on them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

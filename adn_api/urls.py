@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from .views import ConfigView, TokenView, UnknownRouteView
+
+adn_patterns = [
+    path("config", ConfigView.as_view()),
+    path("token", TokenView.as_view()),
+    path("", include("users.urls")),
+    re_path(r"^.*$", UnknownRouteView.as_view()),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("stream/0/", include(adn_patterns)),
+]

@@ -1,0 +1,1 @@
+"""Posts, replies, stars and reports: the domain operations every dialect calls."""

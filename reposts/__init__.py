@@ -1,0 +1,1 @@
+"""Reposts: a post whose ``repost_of`` is another post, and the rules that keep one per user."""

@@ -1,0 +1,61 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_]{1,20}$"
+username_validator = RegexValidator(
+    USERNAME_PATTERN, "A username is 1 to 20 letters, digits or underscores."
+)
+
+
+def new_guid() -> str:
+    return uuid.uuid4().hex
+
+
+class ADNUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Usernames are unique case-insensitively, so logins are too.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """An account, with App.net's profile fields and denormalised counters.
+
+    The counters are changed only inside the transaction that inserts or deletes the row they
+    count (see users.services.graph and the posts app), so they always equal the rows.
+    """
+
+    class Type(models.TextChoices):
+        HUMAN = "human"
+        FEED = "feed"
+        BOT = "bot"
+
+    username = models.CharField(max_length=20, unique=True, validators=[username_validator])
+    name = models.CharField(max_length=50, blank=True)
+    description_text = models.CharField(max_length=256, blank=True)
+    description_html = models.TextField(blank=True)
+    description_entities = models.JSONField(default=dict, blank=True)
+    locale = models.CharField(max_length=16, default="en_US")
+    timezone = models.CharField(max_length=64, default="UTC")
+    type = models.CharField(max_length=8, choices=Type.choices, default=Type.HUMAN)
+    avatar_url = models.URLField(blank=True)
+    cover_url = models.URLField(blank=True)
+    guid = models.CharField(max_length=32, unique=True, default=new_guid, editable=False)
+
+    followers_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+    posts_count = models.PositiveIntegerField(default=0)
+    stars_count = models.PositiveIntegerField(default=0)
+
+    objects = ADNUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.username}"

@@ -1,0 +1,91 @@
+"""The ADN rendering of a user, and the validation of profile updates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from adn_api.formats import iso_z
+
+from .models import User
+from .services.viewer import ViewerContext
+
+IMAGE_SIZE = 200
+
+
+def _image(url: str, kind: str, username: str) -> dict:
+    if url:
+        return {"url": url, "width": IMAGE_SIZE, "height": IMAGE_SIZE, "is_default": False}
+    return {
+        "url": f"{settings.PUBLIC_URL}/static/{kind}-default.png",
+        "width": IMAGE_SIZE,
+        "height": IMAGE_SIZE,
+        "is_default": True,
+    }
+
+
+def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True) -> dict:
+    description = {
+        "text": user.description_text,
+        "entities": user.description_entities or {"mentions": [], "hashtags": [], "links": []},
+    }
+    if include_html:
+        description["html"] = user.description_html
+    data = {
+        "id": str(user.pk),
+        "username": user.username,
+        "name": user.name,
+        "description": description,
+        "timezone": user.timezone,
+        "locale": user.locale,
+        "avatar_image": _image(user.avatar_url, "avatar", user.username),
+        "cover_image": _image(user.cover_url, "cover", user.username),
+        "type": user.type,
+        "created_at": iso_z(user.date_joined),
+        "canonical_url": f"{settings.PUBLIC_URL}/@{user.username}",
+        "counts": {
+            "following": user.following_count,
+            "followers": user.followers_count,
+            "posts": user.posts_count,
+            "stars": user.stars_count,
+        },
+    }
+    if pagination_id := getattr(user, "pagination_id", None):
+        data["pagination_id"] = str(pagination_id)
+    if context.authenticated:
+        is_self = context.viewer.pk == user.pk
+        data["follows_you"] = context.has("follows_you", user.pk)
+        data["you_follow"] = context.has("you_follow", user.pk)
+        data["you_muted"] = context.has("you_muted", user.pk)
+        data["you_blocked"] = context.has("you_blocked", user.pk)
+        data["you_can_follow"] = not is_self and not data["you_blocked"]
+        data["you_can_subscribe"] = not is_self
+    return data
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    """Fields a user may change on ``users/me``; description entities are derived, not taken."""
+
+    name = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    locale = serializers.RegexField(
+        r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$", max_length=16, required=False
+    )
+    timezone = serializers.CharField(max_length=64, required=False)
+    description = serializers.DictField(required=False)
+
+    def validate_timezone(self, value: str) -> str:
+        from zoneinfo import available_timezones
+
+        if value not in available_timezones() and value != "UTC":
+            raise serializers.ValidationError("must be an IANA time zone name, e.g. Europe/Paris.")
+        return value
+
+    def validate_description(self, value: dict) -> dict:
+        text = value.get("text", "")
+        if not isinstance(text, str):
+            raise serializers.ValidationError("text must be a string.")
+        if len(text) > settings.USER_DESCRIPTION_MAX_LENGTH:
+            raise serializers.ValidationError(
+                f"text is limited to {settings.USER_DESCRIPTION_MAX_LENGTH} characters."
+            )
+        return {"text": text}

@@ -1,0 +1,94 @@
+"""Follow, mute and block: rows guarded by unique constraints, counters moved in the same
+transaction as the row they count, so concurrent requests can neither duplicate a row nor skew a
+counter."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from adn_api.errors import BadRequest, Forbidden
+
+from ..models import Block, Follow, Mute, User
+from ..signals import followed, unfollowed
+
+
+def _shift_counters(changes: list[tuple[int, str, int]]) -> None:
+    # Lock users in id order so that A→B and B→A running together cannot deadlock.
+    for user_id, counter, delta in sorted(changes):
+        User.objects.filter(pk=user_id).update(**{counter: F(counter) + delta})
+
+
+def _insert_once(model, **fields) -> bool:
+    """Insert a row guarded by a unique constraint; False when it already exists."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+def blocked_between(a: User, b: User) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+def follow(follower: User, followee: User) -> bool:
+    if follower.pk == followee.pk:
+        raise BadRequest("You cannot follow yourself.")
+    if blocked_between(follower, followee):
+        raise Forbidden("You cannot follow a user you have blocked or who has blocked you.")
+    with transaction.atomic():
+        created = _insert_once(Follow, follower=follower, followee=followee)
+        if created:
+            _shift_counters(
+                [(follower.pk, "following_count", 1), (followee.pk, "followers_count", 1)]
+            )
+            transaction.on_commit(
+                lambda: followed.send(Follow, follower_id=follower.pk, followee_id=followee.pk)
+            )
+    return created
+
+
+def _delete_follow(follower_id: int, followee_id: int) -> bool:
+    deleted, _ = Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).delete()
+    if deleted:
+        _shift_counters(
+            [(follower_id, "following_count", -1), (followee_id, "followers_count", -1)]
+        )
+        transaction.on_commit(
+            lambda: unfollowed.send(Follow, follower_id=follower_id, followee_id=followee_id)
+        )
+    return bool(deleted)
+
+
+def unfollow(follower: User, followee: User) -> bool:
+    with transaction.atomic():
+        return _delete_follow(follower.pk, followee.pk)
+
+
+def mute(muter: User, muted: User) -> bool:
+    if muter.pk == muted.pk:
+        raise BadRequest("You cannot mute yourself.")
+    return _insert_once(Mute, muter=muter, muted=muted)
+
+
+def unmute(muter: User, muted: User) -> bool:
+    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    return bool(deleted)
+
+
+def block(blocker: User, blocked: User) -> bool:
+    """Blocking also ends the follows in both directions."""
+    if blocker.pk == blocked.pk:
+        raise BadRequest("You cannot block yourself.")
+    with transaction.atomic():
+        created = _insert_once(Block, blocker=blocker, blocked=blocked)
+        _delete_follow(blocker.pk, blocked.pk)
+        _delete_follow(blocked.pk, blocker.pk)
+    return created
+
+
+def unblock(blocker: User, blocked: User) -> bool:
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
