@@ -7,6 +7,8 @@ adn_patterns = [
     path("config", ConfigView.as_view()),
     path("token", TokenView.as_view()),
     path("", include("users.urls")),
+    path("", include("posts.urls")),
+    path("", include("reposts.urls")),
     re_path(r"^.*$", UnknownRouteView.as_view()),
 ]
 

@@ -12,15 +12,8 @@ from users.services.viewer import ViewerContext
 
 from .envelope import enveloped
 from .errors import NotFound
+from .params import flag
 from .permissions import ANY_TOKEN, PUBLIC
-
-
-def flag(request, name: str, default: bool) -> bool:
-    """App.net's 0/1 query flags; anything but 0/false/empty counts as true."""
-    value = request.query_params.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() not in {"0", "false", ""}
 
 
 class ApiView(APIView):

@@ -42,7 +42,7 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
         "cover_image": _image(user.cover_url, "cover", user.username),
         "type": user.type,
         "created_at": iso_z(user.date_joined),
-        "canonical_url": f"{settings.PUBLIC_URL}/@{user.username}",
+        "canonical_url": f"{settings.PUBLIC_URL}/{user.username}",
         "counts": {
             "following": user.following_count,
             "followers": user.followers_count,

@@ -1,0 +1,73 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def new_guid() -> str:
+    return uuid.uuid4().hex
+
+
+class Post(models.Model):
+    """A post, a reply (``reply_to``) or a repost (``repost_of``): one table for all three so
+    that every stream pages over one id space.
+
+    Counters are moved only in the transaction that inserts or deletes the row they count.
+    A deleted original keeps its row (``is_deleted``) so threads stay whole; a deleted repost is
+    removed outright (it answers 404 afterwards).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    entities = models.JSONField(default=dict, blank=True)
+    annotations = models.JSONField(default=list, blank=True)
+    source = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    thread_id = models.BigIntegerField(null=True, db_index=True)
+    repost_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
+    )
+    machine_only = models.BooleanField(default=False)
+    is_nsfw = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    # Leading mentions make a post "directed" (App.net's include_directed_posts).
+    is_directed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    guid = models.CharField(max_length=32, unique=True, default=new_guid, editable=False)
+
+    num_replies = models.PositiveIntegerField(default=0)
+    num_stars = models.PositiveIntegerField(default=0)
+    num_reposts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One repost per user per original, whatever the timing of the requests.
+            models.UniqueConstraint(
+                fields=["user", "repost_of"],
+                condition=models.Q(repost_of__isnull=False),
+                name="post_one_repost_per_user",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "id"]),
+            models.Index(fields=["thread_id", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.pk} by {self.user_id}"
+
+    @property
+    def original(self) -> "Post":
+        """The post that actions on this one apply to: the original for a repost."""
+        return self.repost_of if self.repost_of_id else self

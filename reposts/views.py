@@ -1,0 +1,44 @@
+"""ADN repost endpoints: ``POST/DELETE posts/{id}/repost`` and ``posts/{id}/reposters``."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+
+from adn_api.envelope import enveloped
+from adn_api.pagination import IdPagination
+from adn_api.permissions import PUBLIC, user_token
+from posts.models import Post
+from posts.services.lookup import get_post
+from posts.views import PostsApiView
+
+from . import services
+
+
+class RepostView(PostsApiView):
+    access = {"POST": user_token("write_post"), "DELETE": user_token("write_post")}
+
+    def post(self, request: Request, post_id: str):
+        """Returns the repost (with ``repost_of``), new or existing."""
+        repost, _created = services.repost(self.viewer, get_post(post_id), source=self.source())
+        return enveloped(self.post_data(repost.pk))
+
+    def delete(self, request: Request, post_id: str):
+        """Returns the original, now with ``you_reposted: false``."""
+        original = services.unrepost(self.viewer, get_post(post_id))
+        return enveloped(self.post_data(original.pk))
+
+
+class RepostersView(PostsApiView):
+    """Users who reposted a post, newest repost first."""
+
+    access = {"GET": PUBLIC}
+
+    def get(self, request: Request, post_id: str):
+        original = get_post(post_id).original
+        pagination = IdPagination(request)
+        reposts = pagination.paginate(
+            Post.objects.filter(repost_of=original, user__is_active=True).select_related("user")
+        )
+        for repost in reposts:
+            repost.user.pagination_id = repost.pagination_id
+        return enveloped(self.users_data(r.user for r in reposts), pagination.meta())
