@@ -117,6 +117,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# A task whose worker died unacknowledged is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-fan-outs": {
+        "task": "streams.tasks.sweep_pending_fan_outs",
+        "schedule": float(os.environ.get("FANOUT_SWEEP_SECONDS", "30")),
+    },
+}
+
+# Streams and fan-out.
+# A repost of A reaches a follower only if they were not shown A within this many seconds.
+REPOST_DEDUPE_SECONDS = int(os.environ.get("REPOST_DEDUPE_SECONDS", str(7 * 24 * 3600)))
+FANOUT_BATCH_SIZE = int(os.environ.get("FANOUT_BATCH_SIZE", "2000"))
+# A fan-out still pending this long after it was enqueued is enqueued again by the sweep.
+FANOUT_RETRY_AFTER_SECONDS = int(os.environ.get("FANOUT_RETRY_AFTER_SECONDS", "120"))
+# How many of a followee's recent posts a follow merges into the follower's stream.
+FOLLOW_MERGE_POSTS = int(os.environ.get("FOLLOW_MERGE_POSTS", "100"))
 
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(stream/0|v1|api/v1)/.*$"

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from .oauth.urls import account_patterns
 from .views import ConfigView, TokenView, UnknownRouteView
 
 adn_patterns = [
     path("config", ConfigView.as_view()),
     path("token", TokenView.as_view()),
     path("", include("users.urls")),
+    path("", include("streams.urls")),
     path("", include("posts.urls")),
     path("", include("reposts.urls")),
     re_path(r"^.*$", UnknownRouteView.as_view()),
@@ -15,4 +17,6 @@ adn_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("stream/0/", include(adn_patterns)),
+    path("oauth/", include("adn_api.oauth.urls")),
+    path("", include(account_patterns)),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from rest_framework.views import APIView
@@ -54,8 +54,9 @@ class ConfigView(ApiView):
         return enveloped(config_object())
 
 
-def token_to_adn(token, context_view: ApiView | None = None) -> dict:
-    """App.net's token object: the app, the scopes and, for a user token, the user."""
+def token_to_adn(token, render_user: Callable[[object], dict] | None = None) -> dict:
+    """App.net's token object: the app, the scopes and, for a user token, the user (rendered by
+    ``render_user``, e.g. a view's ``user_data``; left out without one)."""
     app = token.application
     profile = getattr(app, "profile", None) if app is not None else None
     data = {
@@ -70,8 +71,8 @@ def token_to_adn(token, context_view: ApiView | None = None) -> dict:
     if token.user is not None:
         data["limits"] = {"following": 40000, "max_file_size": 10_000_000}
         data["storage"] = {"available": 0, "used": 0}
-        if context_view is not None:
-            data["user"] = context_view.user_data(token.user)
+        if render_user is not None:
+            data["user"] = render_user(token.user)
     return data
 
 
@@ -79,10 +80,10 @@ class TokenView(ApiView):
     access = {"GET": ANY_TOKEN, "DELETE": ANY_TOKEN}
 
     def get(self, request):
-        return enveloped(token_to_adn(request.auth, self))
+        return enveloped(token_to_adn(request.auth, self.user_data))
 
     def delete(self, request):
-        data = token_to_adn(request.auth, self)
+        data = token_to_adn(request.auth, self.user_data)
         request.auth.revoke()
         return enveloped(data)
 

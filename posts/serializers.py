@@ -25,18 +25,21 @@ SAMPLE_SIZE = 10
 EMPTY_ENTITIES = {"mentions": [], "hashtags": [], "links": []}
 
 
+# Everything a post's rendering touches, joined in the page's one query.
+RENDER_RELATIONS = (
+    "user",
+    "source",
+    "source__profile",
+    "repost_of",
+    "repost_of__user",
+    "repost_of__source",
+    "repost_of__source__profile",
+)
+
+
 def rendering_queryset(queryset: QuerySet | None = None) -> QuerySet:
-    """Posts with everything their rendering touches joined in one query."""
     queryset = Post.objects.all() if queryset is None else queryset
-    return queryset.select_related(
-        "user",
-        "source",
-        "source__profile",
-        "repost_of",
-        "repost_of__user",
-        "repost_of__source",
-        "repost_of__source__profile",
-    )
+    return queryset.select_related(*RENDER_RELATIONS)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ class PostPage:
         self.context = ViewerContext.load(viewer, user_ids, extra)
 
     def user(self, user) -> dict:
-        return user_to_adn(user, self.context, include_html=self.options.include_html)
+        data = user_to_adn(user, self.context, include_html=self.options.include_html)
+        if self.options.include_user_annotations:
+            data["annotations"] = []  # users carry no annotations here yet; the key is asked for
+        return data
 
     def adn(self, post: Post) -> dict:
         options = self.options
@@ -118,7 +124,6 @@ class PostPage:
             "id": str(post.pk),
             "user": self.user(post.user),
             "created_at": iso_z(post.created_at),
-            "text": "" if deleted else post.text,
             "entities": EMPTY_ENTITIES if deleted else (post.entities or EMPTY_ENTITIES),
             "source": {
                 "name": source.name if source else "API",
@@ -135,10 +140,13 @@ class PostPage:
             "num_reposts": post.num_reposts,
             "machine_only": post.machine_only,
         }
-        if options.include_html:
-            data["html"] = "" if deleted else post.html
         if deleted:
+            # As App.net's delete example: no text or html at all, empty entity lists.
             data["is_deleted"] = True
+        else:
+            data["text"] = post.text
+            if options.include_html:
+                data["html"] = post.html
         if self.context.authenticated:
             data["you_starred"] = self.context.has("you_starred", post.pk)
             data["you_reposted"] = self.context.has("you_reposted", post.pk)
@@ -155,16 +163,27 @@ class PostPage:
         return data
 
 
+def _flag_value(value, name: str) -> bool:
+    """A boolean as JSON (true/false, 0/1) or a form ("1", "true", ...) sends it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in {"0", "1", "true", "false", ""}:
+        return value.strip().lower() in {"1", "true"}
+    raise BadRequest(f"{name} must be true or false (or 1 or 0).")
+
+
 @dataclass
 class NewPost:
     """A new post's fields as ADN clients send them (JSON or form)."""
 
-    text: str = ""
+    text: object = ""
     reply_to: object = None
     machine_only: bool = False
     annotations: object = None
     links: list | None = None
-    parse_links: bool = True
+    parse_links: bool | None = None
     parse_markdown_links: bool = False
 
     @classmethod
@@ -172,22 +191,24 @@ class NewPost:
         data = request.data
         if not hasattr(data, "get"):
             raise BadRequest("The body must be a JSON object or a form.")
-        entities = data.get("entities") or {}
+        entities = data.get("entities")
+        if entities is None:
+            entities = {}
         if not isinstance(entities, dict):
-            raise BadRequest("entities must be an object.")
+            raise BadRequest("entities must be an object (use JSON to send entities).")
         links = entities.get("links")
         if links is not None and not isinstance(links, list):
             raise BadRequest("entities.links must be a list.")
-        machine_only = data.get("machine_only", False)
-        if isinstance(machine_only, str):
-            machine_only = machine_only.lower() in {"1", "true"}
+        parse_links = entities.get("parse_links")
         return cls(
             text=data.get("text", ""),
             reply_to=data.get("reply_to"),
-            machine_only=bool(machine_only),
+            machine_only=_flag_value(data.get("machine_only", False), "machine_only"),
             annotations=data.get("annotations"),
             links=links,
-            # User-supplied links switch off link detection unless parse_links says otherwise.
-            parse_links=bool(entities.get("parse_links", links is None)),
-            parse_markdown_links=bool(entities.get("parse_markdown_links", False)),
+            # None: the client did not say, so sending links switches detection off.
+            parse_links=None if parse_links is None else _flag_value(parse_links, "parse_links"),
+            parse_markdown_links=_flag_value(
+                entities.get("parse_markdown_links", False), "parse_markdown_links"
+            ),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
@@ -10,12 +12,14 @@ from adn_api.pagination import IdPagination
 from adn_api.params import flag
 from adn_api.permissions import PUBLIC, user_token
 from adn_api.views import ApiView
+from users.services import graph
 from users.services.lookup import get_user
 
 from .models import Post, Star
 from .serializers import NewPost, PostOptions, PostPage, rendering_queryset
 from .services import posting, reports, stars
 from .services.lookup import get_post, parse_post_ids
+from .services.visibility import post_list_filter
 
 
 class PostsApiView(ApiView):
@@ -41,7 +45,10 @@ class PostCollectionView(PostsApiView):
         if ids is None:
             raise BadRequest("ids is required: a comma-separated list of post ids.")
         wanted = parse_post_ids(ids)
-        found = {p.pk: p for p in rendering_queryset().filter(pk__in=wanted, user__is_active=True)}
+        found = rendering_queryset().filter(
+            post_list_filter(request, self.viewer), pk__in=wanted, user__is_active=True
+        )
+        found = {p.pk: p for p in found}
         return enveloped(self.posts_data([found[pk] for pk in wanted if pk in found]))
 
     def post(self, request: Request):
@@ -80,12 +87,13 @@ class RepliesView(PostsApiView):
     access = {"GET": PUBLIC}
 
     def get(self, request: Request, post_id: str):
-        post = get_post(post_id)
+        post = get_post(post_id).original  # a repost's replies are its original's
         thread = Post.objects.filter(
-            thread_id=post.thread_id, repost_of__isnull=True, user__is_active=True
+            post_list_filter(request, self.viewer),
+            thread_id=post.thread_id,
+            repost_of__isnull=True,
+            user__is_active=True,
         )
-        if not flag(request, "include_deleted", True):
-            thread = thread.filter(is_deleted=False)
         pagination = IdPagination(request)
         page = pagination.paginate(rendering_queryset(thread))
         return enveloped(self.posts_data(page), pagination.meta())
@@ -125,7 +133,12 @@ class UserStarsView(PostsApiView):
     def get(self, request: Request, user_id: str):
         user = get_user(user_id, self.viewer)
         pagination = IdPagination(request)
-        stars_page = pagination.paginate(Star.objects.filter(user=user).only("id", "post_id"))
+        starred = Star.objects.filter(
+            post_list_filter(request, self.viewer, prefix="post__"),
+            user=user,
+            post__user__is_active=True,
+        )
+        stars_page = pagination.paginate(starred.only("id", "post_id"))
         posts = rendering_queryset().in_bulk([s.post_id for s in stars_page])
         page = []
         for star in stars_page:
@@ -136,13 +149,16 @@ class UserStarsView(PostsApiView):
 
 
 class ReportView(PostsApiView):
+    """Report a post as spam: stored for the admins and, as App.net did, the author is muted.
+    A repost is reported as its original (it has no content of its own)."""
+
     access = {"POST": user_token()}
 
     def post(self, request: Request, post_id: str):
-        post = get_post(post_id)
+        post = get_post(post_id).original
         reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
-        try:
+        with suppress(Conflict):  # App.net answered a repeated report like the first one
             reports.report_post(self.viewer, post, reason)
-        except Conflict:
-            pass  # App.net answered a repeated report like the first one
+        if post.user_id != self.viewer.pk:
+            graph.mute(self.viewer, post.user)
         return enveloped(self.post_data(post.pk))

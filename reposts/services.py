@@ -1,6 +1,9 @@
 """Reposting: one repost per user per original, its text and entities derived from the original.
 
 Every dialect calls these: an ADN repost, a pnut repost and a diaspora reshare are the same row.
+Each change locks the original first (see ``posts.services.lookup.lock_post``): concurrent
+reposts by one user queue there and the second finds the first's row, and a repost cannot
+slip past a concurrent delete of the original.
 """
 
 from __future__ import annotations
@@ -8,10 +11,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from adn_api.errors import BadRequest, Forbidden, NotFound
-from entities.core import render_html
+from entities.core import render_html, shift_entities
 from posts.models import Post
 from posts.services.counters import shift
-from posts.signals import post_created
+from posts.services.lookup import lock_post
+from posts.signals import post_created, post_deleted
 from users.models import User
 from users.services.graph import blocked_between
 
@@ -21,12 +25,7 @@ def repost_content(original: Post) -> tuple[str, dict, str]:
     shifted by the prefix, so that each still points at its own characters."""
     username = original.user.username
     prefix = f">> @{username}: "
-    shift_by = len(prefix)
-
-    def shifted(items: list[dict]) -> list[dict]:
-        return [{**item, "pos": item["pos"] + shift_by} for item in items]
-
-    entities = original.entities or {}
+    entities = shift_entities(original.entities or {}, len(prefix))
     author_mention = {
         "name": username,
         "id": str(original.user_id),
@@ -35,40 +34,54 @@ def repost_content(original: Post) -> tuple[str, dict, str]:
         "is_leading": False,
     }
     result = {
-        "mentions": [author_mention, *shifted(entities.get("mentions", []))],
-        "hashtags": shifted(entities.get("hashtags", [])),
-        "links": shifted(entities.get("links", [])),
+        # Behind the prefix no mention of the original leads the text any more.
+        "mentions": [
+            author_mention,
+            *({**m, "is_leading": False} for m in entities.get("mentions", [])),
+        ],
+        "hashtags": entities.get("hashtags", []),
+        "links": entities.get("links", []),
     }
     text = prefix + original.text
     return text, result, render_html(text, result)
 
 
-def repost_target(user: User, post: Post) -> Post:
-    """The original a repost of ``post`` would point at, or the reason it cannot be reposted."""
-    original = post.original  # reposting a repost reposts the original
+def check_repost_allowed(user: User, original: Post) -> None:
+    """Refuse a repost of ``original`` (already resolved from any repost) with the reason."""
     if original.is_deleted:
         raise NotFound(f"Post {original.pk} has been deleted.")
     if original.user_id == user.pk:
         raise BadRequest("You cannot repost your own post.")
     if blocked_between(user, original.user):
         raise Forbidden("You cannot repost this user's posts.")
+
+
+def repost_target(user: User, post: Post) -> Post:
+    """The original a repost of ``post`` would point at, or the reason it cannot be reposted
+    (a check without locks, for callers that only ask)."""
+    original = post.original
+    check_repost_allowed(user, original)
     return original
 
 
-def find_repost(user: User, original: Post) -> Post | None:
+def find_repost(user: User, original: Post | int) -> Post | None:
     return Post.objects.filter(user=user, repost_of=original).first()
 
 
 def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tuple[Post, bool]:
     """The user's repost of the original, and whether this call created it. Reposting twice
-    returns the existing repost (the unique constraint settles concurrent requests)."""
-    original = repost_target(user, post)
-    existing = find_repost(user, original)
-    if existing is not None:
-        return existing, False
-    text, entities, html = repost_content(original)
+    returns the existing repost."""
+    original_id = post.repost_of_id or post.pk  # reposting a repost reposts the original
     try:
         with transaction.atomic():
+            original = lock_post(original_id)
+            if original is None:
+                raise NotFound(f"No post {original_id}.")
+            check_repost_allowed(user, original)
+            existing = find_repost(user, original)
+            if existing is not None:
+                return existing, False
+            text, entities, html = repost_content(original)
             created = Post.objects.create(
                 user=user,
                 repost_of=original,
@@ -80,32 +93,47 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
                 annotations=original.annotations,
                 is_nsfw=is_nsfw or original.is_nsfw,  # a repost of an NSFW post is NSFW
             )
-            created.thread_id = created.pk  # a repost starts its own thread
+            created.thread_id = created.pk  # a repost starts its own thread (CONTRACT §3)
             created.save(update_fields=["thread_id"])
             shift(Post, original.pk, num_reposts=1)
             shift(User, user.pk, posts_count=1)
-            transaction.on_commit(lambda: post_created.send(Post, post_id=created.pk))
+            post_created.send(Post, post=created)  # inside the transaction: posts/signals.py
     except IntegrityError:
-        return find_repost(user, original), False
+        # The unique constraint is the last word should a writer ever skip the lock.
+        existing = find_repost(user, original_id)
+        if existing is None:
+            raise
+        return existing, False
     return created, True
 
 
-def delete_repost(repost_post: Post) -> Post:
-    """Remove a repost row outright (it answers 404 afterwards); returns its original."""
+def _remove_locked(repost_post: Post) -> bool:
+    """Delete a repost row while its original is locked; False when it was already gone."""
+    _, per_model = Post.objects.filter(pk=repost_post.pk).delete()
+    if not per_model.get(Post._meta.label):
+        return False
+    post_deleted.send(Post, post=repost_post)  # inside the transaction: see posts/signals.py
+    shift(Post, repost_post.repost_of_id, num_reposts=-1)
+    shift(User, repost_post.user_id, posts_count=-1)
+    return True
+
+
+def delete_repost(repost_post: Post) -> tuple[Post, bool]:
+    """Remove a repost row outright (it answers 404 afterwards). Returns its original, read
+    afresh, and whether this call removed it."""
     original_id = repost_post.repost_of_id
     with transaction.atomic():
-        deleted, _ = Post.objects.filter(pk=repost_post.pk).delete()
-        if deleted:
-            shift(Post, original_id, num_reposts=-1)
-            shift(User, repost_post.user_id, posts_count=-1)
-    return Post.objects.select_related("user").get(pk=original_id)
+        lock_post(original_id)
+        deleted = _remove_locked(repost_post)
+    return Post.objects.select_related("user").get(pk=original_id), deleted
 
 
 def unrepost(user: User, post: Post) -> Post:
     """Remove the user's repost of ``post`` (or of its original); returns the original."""
-    original = post.original
+    original_id = post.repost_of_id or post.pk
     with transaction.atomic():
-        existing = Post.objects.select_for_update().filter(user=user, repost_of=original).first()
+        lock_post(original_id)
+        existing = find_repost(user, original_id)
         if existing is not None:
-            return delete_repost(existing)
-    return Post.objects.select_related("user").get(pk=original.pk)
+            _remove_locked(existing)
+    return Post.objects.select_related("user").get(pk=original_id)

@@ -25,9 +25,20 @@ def test_user_is_found_by_id_me_and_username(api, make_user, token_for):
 
 def test_user_object_has_the_adn_fields(api, make_user):
     data = user_json(api, f"{make_user('alice', name='Alice A.').pk}")
-    assert set(data) >= {"id", "username", "name", "description", "timezone", "locale",
-                         "avatar_image", "cover_image", "type", "created_at", "canonical_url",
-                         "counts"}
+    assert set(data) >= {
+        "id",
+        "username",
+        "name",
+        "description",
+        "timezone",
+        "locale",
+        "avatar_image",
+        "cover_image",
+        "type",
+        "created_at",
+        "canonical_url",
+        "counts",
+    }
     assert set(data["counts"]) == {"following", "followers", "posts", "stars"}
     assert data["created_at"].endswith("Z")
     assert data["type"] == "human"
@@ -39,8 +50,9 @@ def test_me_without_token_is_a_400(api):
     assert api.get("/stream/0/users/me").status_code == 400
 
 
-@pytest.mark.parametrize("ident", ["abc", "-1", "1.5", "99999999999999999999999", "@bad-name",
-                                   "@" + "x" * 21])
+@pytest.mark.parametrize(
+    "ident", ["abc", "-1", "1.5", "99999999999999999999999", "@bad-name", "@" + "x" * 21]
+)
 def test_malformed_user_ids_are_400(api, ident):
     response = api.get(f"/stream/0/users/{ident}")
     assert response.status_code == 400
@@ -60,9 +72,16 @@ def test_many_users_by_ids_keep_the_order_asked(api, make_user):
 def test_update_profile_changes_name_locale_timezone_and_description(api, make_user, token_for):
     alice = make_user("alice")
     token = token_for(alice)
-    response = api.patch("/stream/0/users/me", token, data={
-        "name": "Alice Liddell", "locale": "fr_FR", "timezone": "Europe/Paris",
-        "description": {"text": "Down the rabbit hole <b>"}})
+    response = api.patch(
+        "/stream/0/users/me",
+        token,
+        data={
+            "name": "Alice Liddell",
+            "locale": "fr_FR",
+            "timezone": "Europe/Paris",
+            "description": {"text": "Down the rabbit hole <b>"},
+        },
+    )
     assert response.status_code == 200, response.content
     data = response.json()["data"]
     assert data["name"] == "Alice Liddell"
@@ -73,14 +92,17 @@ def test_update_profile_changes_name_locale_timezone_and_description(api, make_u
     assert alice.name == "Alice Liddell"
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "x" * 51},
-    {"timezone": "Mars/Olympus"},
-    {"locale": "not a locale!"},
-    {"description": {"text": "x" * 257}},
-    {"description": {"text": 12}},
-    {"name": ["a list"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "x" * 51},
+        {"timezone": "Mars/Olympus"},
+        {"locale": "not a locale!"},
+        {"description": {"text": "x" * 257}},
+        {"description": {"text": 12}},
+        {"name": ["a list"]},
+    ],
+)
 def test_bad_profile_updates_are_400_and_change_nothing(api, make_user, token_for, body):
     alice = make_user("alice", name="Alice")
     response = api.patch("/stream/0/users/me", token_for(alice), data=body)
@@ -222,10 +244,18 @@ def test_pagination_follows_the_docs_example(api, db):
     assert [u["id"] for u in page["data"]] == ["10", "9"] and page["meta"]["more"] is False
 
 
-@pytest.mark.parametrize("params", [{"count": "abc"}, {"count": "0"}, {"count": "-0"},
-                                    {"since_id": "abc"}, {"before_id": "-5"},
-                                    {"since_id": "99999999999999999999"},
-                                    {"since_id": "last_read"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"count": "abc"},
+        {"count": "0"},
+        {"count": "-0"},
+        {"since_id": "abc"},
+        {"before_id": "-5"},
+        {"since_id": "99999999999999999999"},
+        {"since_id": "last_read"},
+    ],
+)
 def test_garbage_pagination_is_400(api, make_user, params):
     alice = make_user("alice")
     response = api.get(f"/stream/0/users/{alice.pk}/followers", **params)
@@ -235,12 +265,14 @@ def test_garbage_pagination_is_400(api, make_user, params):
 
 @pytest.mark.parametrize("count", [20, 200])
 def test_follower_list_queries_do_not_grow_with_page_size(
-        api, make_user, token_for, django_assert_max_num_queries, count):
+    api, make_user, token_for, django_assert_max_num_queries, count
+):
     star = make_user("star")
     fans = [User(username=f"fan{i}") for i in range(count)]
     User.objects.bulk_create(fans)
-    Follow.objects.bulk_create(Follow(follower=f, followee=star) for f in
-                               User.objects.filter(username__startswith="fan"))
+    Follow.objects.bulk_create(
+        Follow(follower=f, followee=star) for f in User.objects.filter(username__startswith="fan")
+    )
     token = token_for(make_user("viewer"))
     # token, the user in the URL, the page, the viewer's relationships to everyone listed
     with django_assert_max_num_queries(4):

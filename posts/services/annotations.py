@@ -11,6 +11,32 @@ from adn_api.errors import BadRequest
 MAX_TYPE_LENGTH = 256
 
 
+def storable_text(value: str) -> bool:
+    """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _all_strings_storable(value) -> bool:
+    stack = [value]  # iterative: annotation values nest as deep as the JSON parser allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not storable_text(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
 def validate_annotations(annotations) -> list[dict]:
     if annotations is None:
         return []
@@ -28,10 +54,18 @@ def validate_annotations(annotations) -> list[dict]:
             )
         if not isinstance(value, dict):
             raise BadRequest(f"annotations[{index}].value must be a JSON object.")
+        if not _all_strings_storable(annotation):
+            raise BadRequest(
+                f"annotations[{index}] contains a NUL character or a lone surrogate, "
+                "which cannot be stored."
+            )
         cleaned.append({"type": kind, "value": value})
-    size = len(json.dumps(cleaned, separators=(",", ":")).encode("utf-8"))
+    # The limit is on the JSON as stored: UTF-8 bytes, not \u escapes (which would count an
+    # emoji as 12 bytes instead of 4).
+    size = len(json.dumps(cleaned, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if size > settings.ANNOTATION_MAX_BYTES:
         raise BadRequest(
-            f"annotations take {size} bytes; the limit is {settings.ANNOTATION_MAX_BYTES}."
+            f"annotations take {size} bytes as JSON; the limit is "
+            f"{settings.ANNOTATION_MAX_BYTES} bytes per post."
         )
     return cleaned

@@ -1,4 +1,4 @@
-"""Finding posts named in URLs and request bodies."""
+"""Finding posts named in URLs and request bodies, and locking them for a change."""
 
 from __future__ import annotations
 
@@ -10,15 +10,33 @@ from ..models import Post
 MAX_IDS = 200
 
 
-def get_post(post_id: str | int, *, for_update: bool = False) -> Post:
+def get_post(post_id: str | int) -> Post:
     pk = parse_id(str(post_id), "post id")
-    queryset = Post.objects.select_related("user", "repost_of")
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
-    post = queryset.filter(pk=pk, user__is_active=True).first()
+    post = (
+        Post.objects.select_related("user", "repost_of", "repost_of__user")
+        .filter(pk=pk, user__is_active=True)
+        .first()
+    )
     if post is None:
         raise NotFound(f"No post {pk}.")
     return post
+
+
+def lock_post(pk: int, *, exclusive: bool = False) -> Post | None:
+    """Lock a post row for the rest of the transaction and read it afresh.
+
+    Every change that touches a post's counters or state locks that post first, before any other
+    row (and users last, in id order), so concurrent stars, reposts, replies and deletes queue on
+    the post instead of deadlocking. ``exclusive`` (deleting) also shuts out the key-share locks
+    that inserting a star, reply or repost pointing at the post takes; the others take the weaker
+    ``FOR NO KEY UPDATE``, which those inserts do not wait for.
+    """
+    return (
+        Post.objects.select_related("user")
+        .select_for_update(no_key=not exclusive, of=("self",))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def parse_post_ids(ids: str) -> list[int]:

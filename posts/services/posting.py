@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.db import transaction
 
 from adn_api.errors import BadRequest, Forbidden, NotFound
 from adn_api.pagination import parse_id
-from entities.core import EntityError, fill_uri_templates
+from entities.core import EntityError, fill_uri_templates, render_html
 from entities.services import process_text
 from users.models import User
 from users.services.graph import blocked_between
 
 from ..models import Post, PostHashtag, PostMention
 from ..signals import post_created, post_deleted
-from .annotations import validate_annotations
-from .counters import shift
-from .lookup import get_post
+from .annotations import storable_text, validate_annotations
+from .counters import shift, shift_posts_counts
+from .lookup import get_post, lock_post
 
 
 def fold_tag(name: str) -> str:
@@ -24,18 +26,27 @@ def fold_tag(name: str) -> str:
     return name.lower().replace("_", "")
 
 
-def _reply_target(reply_to, author: User) -> Post | None:
+def _reply_target_id(reply_to) -> int | None:
+    """The id of the post a reply attaches to: the original when ``reply_to`` is a repost."""
     if reply_to in (None, ""):
         return None
-    try:
-        target = Post.objects.select_related("repost_of").get(
-            pk=parse_id(str(reply_to), "reply_to")
-        )
-    except Post.DoesNotExist:
-        raise BadRequest(f"reply_to {reply_to} is not a post.") from None
-    target = target.original  # replying to a repost replies to the original
+    if isinstance(reply_to, bool) or not isinstance(reply_to, str | int):
+        raise BadRequest("reply_to must be a post id.")
+    pk = parse_id(str(reply_to), "reply_to")
+    row = Post.objects.filter(pk=pk, user__is_active=True).values_list("repost_of_id").first()
+    if row is None:
+        raise BadRequest(f"reply_to {pk} is not a post.")
+    return row[0] or pk  # replying to a repost replies to the original
+
+
+def _lock_reply_target(target_id: int, author: User) -> Post:
+    # Locked (and re-read) in the reply's transaction, so a concurrent delete cannot slip in
+    # between the check and the num_replies update.
+    target = lock_post(target_id)
+    if target is None:
+        raise BadRequest(f"reply_to {target_id} is not a post.")
     if target.is_deleted:
-        raise BadRequest(f"reply_to {target.pk} has been deleted.")
+        raise BadRequest(f"reply_to {target_id} has been deleted.")
     if blocked_between(author, target.user):
         raise Forbidden("You cannot reply to this user's posts.")
     return target
@@ -48,42 +59,57 @@ def _index_entities(post: Post) -> None:
     PostMention.objects.bulk_create([PostMention(post=post, user_id=u) for u in mentioned])
 
 
+def _too_long(length: int) -> BadRequest:
+    limit = settings.POST_TEXT_MAX_LENGTH
+    return BadRequest(
+        f"text is {length} characters long; the limit is {limit} "
+        "(counted in Unicode code points: an emoji counts as one)."
+    )
+
+
 def create_post(
     author: User,
     *,
-    text: str = "",
+    text: str | None = "",
     reply_to=None,
     machine_only: bool = False,
     annotations=None,
     links: list[dict] | None = None,
-    parse_links: bool = True,
+    parse_links: bool | None = None,
     parse_markdown_links: bool = False,
     source=None,
     is_nsfw: bool = False,
 ) -> Post:
+    text = "" if text is None else text
     if not isinstance(text, str):
         raise BadRequest("text must be a string.")
+    if not storable_text(text):
+        raise BadRequest("text contains a NUL character or a lone surrogate.")
     annotations = validate_annotations(annotations)
     if machine_only:
         if text.strip():
             raise BadRequest("A machine_only post cannot have text.")
         if not annotations:
             raise BadRequest("A machine_only post needs at least one annotation.")
+        text = ""
     elif not text.strip():
         raise BadRequest("text is required (or machine_only with annotations).")
-    if len(text) > settings.POST_TEXT_MAX_LENGTH:
-        raise BadRequest(
-            f"text is {len(text)} characters; the limit is {settings.POST_TEXT_MAX_LENGTH}."
-        )
-    target = _reply_target(reply_to, author)
+    # Without markdown the stored length is the sent length: refuse before parsing it.
+    if not parse_markdown_links and len(text) > settings.POST_TEXT_MAX_LENGTH:
+        raise _too_long(len(text))
+    target_id = _reply_target_id(reply_to)
     try:
         processed = process_text(
             text, parse_links=parse_links, parse_markdown_links=parse_markdown_links, links=links
         )
     except EntityError as error:
-        raise BadRequest(f"entities: {error}") from None
+        raise BadRequest(str(error)) from None
+    # Markdown links count by their anchor text; anti-phishing " [domain]" does not count.
+    if processed.counted_length > settings.POST_TEXT_MAX_LENGTH:
+        raise _too_long(processed.counted_length)
     mentions = processed.entities.get("mentions", [])
     with transaction.atomic():
+        target = _lock_reply_target(target_id, author) if target_id else None
         post = Post.objects.create(
             user=author,
             text=processed.text,
@@ -98,13 +124,16 @@ def create_post(
             or (machine_only and bool(mentions)),
         )
         post.thread_id = target.thread_id if target else post.pk
-        post.entities = fill_uri_templates(post.entities, post_id=post.pk)
-        post.save(update_fields=["thread_id", "entities"])
+        filled = fill_uri_templates(post.entities, post_id=post.pk)
+        if filled != post.entities:
+            # {post_id} in a link url is only known now; the html must show the filled url.
+            post.entities, post.html = filled, render_html(post.text, filled)
+        post.save(update_fields=["thread_id", "entities", "html"])
         _index_entities(post)
-        shift(User, author.pk, posts_count=1)
         if target:
             shift(Post, target.pk, num_replies=1)
-        transaction.on_commit(lambda: post_created.send(Post, post_id=post.pk))
+        shift(User, author.pk, posts_count=1)
+        post_created.send(Post, post=post)  # inside the transaction: see posts/signals.py
     return post
 
 
@@ -114,25 +143,33 @@ def delete_post(user: User, post_id) -> Post:
     repost: its original)."""
     from reposts.services import delete_repost
 
-    with transaction.atomic():
-        post = get_post(post_id, for_update=True)
-        if post.user_id != user.pk:
-            raise Forbidden("You can only delete your own posts.")
-        if post.repost_of_id:
-            return delete_repost(post)
-        if post.is_deleted:
+    post = get_post(post_id)
+    if post.user_id != user.pk:
+        raise Forbidden("You can only delete your own posts.")
+    if post.repost_of_id:
+        original, deleted = delete_repost(post)
+        if not deleted:
             raise NotFound(f"Post {post.pk} is already deleted.")
-        for repost in Post.objects.filter(repost_of=post).select_for_update():
-            delete_repost(repost)
+        return original
+    with transaction.atomic():
+        post = lock_post(post.pk, exclusive=True)
+        if post is None or post.is_deleted:
+            raise NotFound(f"Post {post_id} is already deleted.")
+        reposts = list(Post.objects.filter(repost_of=post).select_for_update().order_by("id"))
+        for gone in (post, *reposts):
+            post_deleted.send(Post, post=gone)  # inside the transaction: see posts/signals.py
+        Post.objects.filter(pk__in=[r.pk for r in reposts]).delete()
         post.is_deleted = True
         post.text = post.html = ""
         post.entities = {"mentions": [], "hashtags": [], "links": []}
-        post.save(update_fields=["is_deleted", "text", "html", "entities"])
+        post.num_reposts = 0
+        post.save(update_fields=["is_deleted", "text", "html", "entities", "num_reposts"])
         PostHashtag.objects.filter(post=post).delete()
         PostMention.objects.filter(post=post).delete()
-        shift(User, post.user_id, posts_count=-1)
         if post.reply_to_id:
             shift(Post, post.reply_to_id, num_replies=-1)
-        transaction.on_commit(lambda: post_deleted.send(Post, post_id=post.pk))
+        # The author and every reposter lose a post; users are locked last, in id order.
+        losses = Counter([post.user_id, *(r.user_id for r in reposts)])
+        shift_posts_counts({uid: -n for uid, n in losses.items()})
     post.refresh_from_db()
     return post

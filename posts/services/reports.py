@@ -8,13 +8,14 @@ from adn_api.errors import BadRequest, Conflict
 from users.models import User
 
 from ..models import Post, Report
+from .annotations import storable_text
 
 MAX_REASON = 1000
 
 
 def report_post(reporter: User, post: Post, reason: str = "") -> Report:
     """Raises Conflict when this user already reported this post."""
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+    if not isinstance(reason, str) or len(reason) > MAX_REASON or not storable_text(reason):
         raise BadRequest(f"reason must be text of at most {MAX_REASON} characters.")
     try:
         with transaction.atomic():

@@ -1,4 +1,9 @@
-"""Stars (pnut bookmarks, diaspora likes)."""
+"""Stars (pnut bookmarks, diaspora likes).
+
+Both directions lock the post first (``lock_post``), then touch the star row, the post's counter
+and the user's counter, in that order, so any mix of concurrent stars and unstars queues on the
+post and the counters always equal the rows.
+"""
 
 from __future__ import annotations
 
@@ -10,35 +15,34 @@ from users.services.graph import blocked_between
 
 from ..models import Post, Star
 from .counters import shift
-
-
-def _target(post: Post) -> Post:
-    original = post.original  # starring a repost stars the original
-    if original.is_deleted:
-        raise NotFound(f"Post {original.pk} has been deleted.")
-    return original
+from .lookup import lock_post
 
 
 def star(user: User, post: Post) -> Post:
-    post = _target(post)
-    if blocked_between(user, post.user):
-        raise Forbidden("You cannot star this user's posts.")
+    """Star the post (the original, for a repost); starring twice changes nothing."""
+    target_id = post.repost_of_id or post.pk
     with transaction.atomic():
+        target = lock_post(target_id)
+        if target is None or target.is_deleted:
+            raise NotFound(f"Post {target_id} has been deleted.")
+        if blocked_between(user, target.user):
+            raise Forbidden("You cannot star this user's posts.")
         try:
             with transaction.atomic():
-                Star.objects.create(user=user, post=post)
+                Star.objects.create(user=user, post=target)
         except IntegrityError:
-            return post  # already starred: starring is idempotent
-        shift(Post, post.pk, num_stars=1)
+            return target  # already starred
+        shift(Post, target.pk, num_stars=1)
         shift(User, user.pk, stars_count=1)
-    return post
+    return target
 
 
 def unstar(user: User, post: Post) -> Post:
-    post = post.original
+    target_id = post.repost_of_id or post.pk
     with transaction.atomic():
-        deleted, _ = Star.objects.filter(user=user, post=post).delete()
+        target = lock_post(target_id)
+        deleted, _ = Star.objects.filter(user=user, post_id=target_id).delete()
         if deleted:
-            shift(Post, post.pk, num_stars=-1)
+            shift(Post, target_id, num_stars=-1)
             shift(User, user.pk, stars_count=-1)
-    return post
+    return target

@@ -1,0 +1,803 @@
+"""Entity extraction and HTML rendering for post, message and profile text.
+
+This module is the pure core of the ``entities`` app: no Django, no database.
+Everything a client renders is derived here from the text, so the rules are
+spelled out in one place:
+
+* Offsets (``pos``/``len``) are Python ``str`` indices, i.e. Unicode code
+  points (the App.net docs say "UTF-32 code points"): an emoji counts as one.
+* Mentions are ``@name`` with ``name`` 1-20 of ``[A-Za-z0-9_]``; they are
+  entities only when the user exists (the caller passes ``known_users``).
+* Hashtags are ``#`` followed by letters (any script, with their combining
+  marks), digits and ``_``, and must contain a letter or ``_`` (``#123`` is
+  not a hashtag).
+* Links are found by linkify-it-py (bare ``http(s)://`` URLs and bare domains
+  such as ``app.net``), taken from markdown ``[text](url)`` when asked, or
+  supplied by the client in ``entities.links``.  Only ``http``/``https`` URLs
+  ever become links.
+* Ranges never overlap.  Client links win over everything detected; a detected
+  URL wins over a mention or hashtag inside it.
+* A link whose visible text does not start with its own domain gets
+  `` [domain]`` inserted after it and ``amended_len`` set (App.net's
+  anti-phishing rule).
+* The HTML escapes every character that has a meaning in HTML, so no input can
+  inject markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as _html
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlsplit
+
+from linkify_it import LinkifyIt
+
+__all__ = [
+    "EntityError",
+    "ParsedText",
+    "fill_uri_templates",
+    "mention_candidates",
+    "parse_text",
+    "render_html",
+    "shift_entities",
+]
+
+
+class EntityError(ValueError):
+    """Malformed client-supplied entities (``entities.links``).
+
+    The message names the offending item (``entities.links[2].pos ...``) so a
+    client developer can fix the request; the view turns it into a 400.
+    """
+
+
+class ParsedText(NamedTuple):
+    """The result of :func:`parse_text`.
+
+    ``text`` is what gets stored and returned: the input with markdown links
+    replaced by their anchor text and anti-phishing `` [domain]`` amendments
+    inserted.  ``counted_length`` is the length before the amendments, which
+    App.net does not count against the 256-character limit.
+    """
+
+    text: str
+    entities: dict[str, list[dict[str, Any]]]
+    html: str
+    counted_length: int
+
+
+# --------------------------------------------------------------------------
+# Mentions and hashtags
+# --------------------------------------------------------------------------
+
+# A mention must not continue a word ("me@berg"), an e-mail address or another
+# mention, and must not be the first half of a fediverse handle
+# ("@berg@mastodon.social") or of a longer name (more than 20 characters is
+# not a username at all, so it is not truncated to one).
+# (The lookbehind comes after the literal "@" so the regex engine can jump from
+# "@" to "@" instead of trying every position.)
+_MENTION_RE = re.compile(r"@(?<![A-Za-z0-9_@]@)([A-Za-z0-9_]{1,20})(?![A-Za-z0-9_@])")
+
+# ``\w`` covers letters of every script, digits and "_"; combining marks (the
+# vowel signs of Devanagari, Thai, ...) are added by hand in _hashtag_end.
+_WORD_RUN_RE = re.compile(r"\w+")
+# "C#", "foo#bar", "##tag", "@#tag", "&#39;" and the like are not hashtags: a
+# hashtag has to start a word.  (Lookbehind after the literal, as for mentions.)
+_HASHTAG_RE = re.compile(r"#(?<![\w#@&]#)(\w+)")
+_VARIATION_SELECTORS = frozenset(chr(c) for c in range(0xFE00, 0xFE10))
+
+
+def _is_mark(ch: str) -> bool:
+    # Variation selectors are marks too, but they belong to emoji ("#️⃣" is a
+    # keycap emoji, not a hashtag), so they end a hashtag.
+    return unicodedata.category(ch) in ("Mn", "Mc") and ch not in _VARIATION_SELECTORS
+
+
+def _hashtag_end(text: str, start: int) -> int:
+    """End of the hashtag name that starts at ``start`` (just after the '#')."""
+    end = start
+    n = len(text)
+    while True:
+        m = _WORD_RUN_RE.match(text, end)
+        if m is not None:
+            end = m.end()
+        if end < n and _is_mark(text[end]) and end > start:
+            end += 1
+            while end < n and _is_mark(text[end]):
+                end += 1
+            continue
+        return end
+
+
+def _iter_hashtags(text: str) -> Iterable[tuple[int, int, str]]:
+    """Yield ``(start, end, name)`` of every hashtag; ``end`` is exclusive."""
+    if "#" not in text:
+        return
+    n = len(text)
+    for m in _HASHTAG_RE.finditer(text):
+        start, end = m.span()
+        if start and not text[start - 1].isascii() and _is_mark(text[start - 1]):
+            continue  # in the middle of a word of a script with combining marks
+        if end < n and not text[end].isascii() and _is_mark(text[end]):
+            end = _hashtag_end(text, start + 1)
+            name = text[start + 1 : end]
+            if any(ch.isalpha() or ch == "_" for ch in name):
+                yield start, end, name
+        elif not m.group(1).isnumeric():  # \w without letters or "_" is digits
+            yield start, end, m.group(1)
+
+
+def mention_candidates(text: str) -> set[str]:
+    """Lower-cased names of every @mention-shaped token in ``text``.
+
+    The caller looks them all up with one query and passes the hits to
+    :func:`parse_text` as ``known_users``.  Markdown links are also replaced
+    first (when the text has any), so the set covers the text whether or not
+    ``parse_markdown_links`` is used.
+    """
+    if "@" not in text:
+        return set()
+    names = {m.group(1).lower() for m in _MENTION_RE.finditer(text)}
+    if "[" in text:
+        replaced, _ = _replace_markdown_links(text)
+        names.update(m.group(1).lower() for m in _MENTION_RE.finditer(replaced))
+    return names
+
+
+# --------------------------------------------------------------------------
+# URLs
+# --------------------------------------------------------------------------
+
+# Characters a URL in an href (or a naive client's template) must not carry
+# literally.  Auto-detected URLs get them percent-encoded.
+_URL_UNSAFE_RE = re.compile(
+    r"[\"<>\\`\x00-\x20\x7f-\x9f"  # quotes, brackets, space, C0/C1 controls
+    r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"  # invisible/bidi
+)
+_URL_WHITESPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def _percent_encode_unsafe(url: str) -> str:
+    return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
+
+
+def _http_host(url: str) -> str | None:
+    """Lower-cased host of an absolute http(s) URL, or None for anything else.
+
+    ``javascript:``, ``data:``, ``mailto:``, ``ftp:``, protocol-relative and
+    host-less URLs all give None: only http and https are ever linked.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return host
+
+
+def _is_http_url(url: object) -> bool:
+    """Cheap scheme check for rendering stored entities."""
+    return isinstance(url, str) and url[:8].lower().startswith(("http://", "https://"))
+
+
+# Emoji and other pictographs are not punctuation to linkify, so it would not
+# see a link in "👉http://x.com".  The linkifier therefore runs on a "shadow"
+# of the text in which every such code point is replaced by one space: the
+# length is unchanged, so offsets carry over as they are.
+def _symbol_ranges() -> str:
+    singles = [0x00A9, 0x00AE, 0x200D, 0x20E3, 0xFE0E, 0xFE0F]
+    wanted = {"So", "Sk", "Sm", "Cn"}
+    cps: list[int] = list(singles)
+    for lo, hi in ((0x2100, 0x2BFF), (0x3000, 0x33FF)):
+        cps.extend(
+            cp
+            for cp in range(lo, hi + 1)
+            if unicodedata.category(chr(cp)) in (wanted if lo == 0x2100 else {"So"})
+        )
+    cps.sort()
+    parts: list[str] = []
+    run_start = prev = cps[0]
+    for cp in [*cps[1:], None]:
+        if cp is not None and cp == prev + 1:
+            prev = cp
+            continue
+        parts.append(
+            f"\\U{run_start:08x}" if run_start == prev else f"\\U{run_start:08x}-\\U{prev:08x}"
+        )
+        if cp is not None:
+            run_start = prev = cp
+    # Whole emoji / pictograph / legacy-computing planes, including code points
+    # newer than this Python's Unicode database, plus tag characters (flags).
+    parts.append("\\U0001f000-\\U0001fbff\\U000e0000-\\U000e007f")
+    return "".join(parts)
+
+
+_SHADOW_RE = re.compile(f"[{_symbol_ranges()}]")
+
+# Popular generic TLDs that linkify-it does not know by default (it knows com,
+# net, org, ... and every two-letter country code).  Kept short on purpose:
+# every TLD added turns more "word.word" typos into links.
+_EXTRA_TLDS = [
+    "app",
+    "blog",
+    "cloud",
+    "dev",
+    "online",
+    "page",
+    "site",
+    "social",
+    "tech",
+    "xyz",
+]
+
+_SCHEME_RE = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+
+
+class _FastLinkifyIt(LinkifyIt):
+    r"""LinkifyIt with the same patterns, re-expressed to run faster.
+
+    linkify-it tests "is this character punctuation?" (its ``src_P`` class,
+    hundreds of ranges including astral ones that Python's ``re`` scans one by
+    one) several times for every character of every host name, which makes a
+    URL cost ~35 us.  Letters and digits of any script are never punctuation,
+    so prefixing the class with ``(?![^\W_])`` (not a letter/digit) is exactly
+    equivalent and lets the common case fail at once; it halves the cost.
+    ``_on_compile`` is linkify-it's documented hook for adjusting its regexes;
+    if a future release renames ``src_P`` this silently does nothing.
+    tests/entities check that both give identical matches.
+    """
+
+    def _on_compile(self) -> None:
+        src_p = self.re.get("src_P")
+        if not isinstance(src_p, str) or not src_p:
+            return
+        guarded = "(?:(?![^\\W_])" + src_p + ")"
+        for key, value in list(self.re.items()):
+            if isinstance(value, str) and src_p in value:
+                self.re[key] = value.replace(src_p, guarded)
+
+
+def _new_linkify(fast: bool = True) -> LinkifyIt:
+    cls = _FastLinkifyIt if fast else LinkifyIt
+    return cls(options={"fuzzy_email": False}).tlds(list(_EXTRA_TLDS), True)
+
+
+class _Linkifiers(threading.local):
+    """Per-thread LinkifyIt instances.
+
+    Building one compiles large regexes (tens of milliseconds), so it happens
+    once per thread; older linkify-it-py releases keep per-call state on the
+    instance, hence one per thread rather than one per process.
+    """
+
+    def __init__(self) -> None:
+        self.linkify = _new_linkify()
+        # Compile the lazily-built validators now rather than on first use.
+        self.linkify.match("see http://example.com and example.com")
+        self.linkify.match_at_start("http://example.com")
+
+
+_linkifiers = _Linkifiers()
+
+
+def _scheme_may_follow(ch: str) -> bool:
+    """linkify-it's rule for what may precede ``http://``: punctuation,
+    spaces, controls and a few symbols, but not ``.:/-_@`` (which would make
+    the scheme part of something else)."""
+    if ch in ".:/-_@":
+        return False
+    if ch in "$+<=>^`|\uff5c":
+        return True
+    cat = unicodedata.category(ch)
+    return cat[0] in "PZ" or cat == "Cc"
+
+
+# Every link linkify can find without a scheme has a domain ending in
+# ".<letters>"; with a scheme it has "://".  Text without either is skipped.
+_LINK_MARKER_RE = re.compile(r"\.[^\W\d_]|://")
+_DOMAIN_MARKER_RE = re.compile(r"\.[^\W\d_]")
+_NON_SPACE_RE = re.compile(r"\S+")
+
+
+def _fuzzy_links(segment: str, offset: int, out: list[tuple[int, int, str | None]]) -> None:
+    if _DOMAIN_MARKER_RE.search(segment) is None:
+        return
+    linkify = _linkifiers.linkify
+    if not linkify.pretest(segment):
+        return
+    for m in linkify.match(segment) or ():
+        out.append((offset + m.index, offset + m.last_index, m.url))
+
+
+@functools.lru_cache(maxsize=8192)
+def _scan_chunk(chunk: str) -> tuple[tuple[int, int, str | None], ...]:
+    """URL spans inside one whitespace-free run of text, offsets relative to it.
+
+    linkify-it never matches across whitespace, so running it on each run
+    separately gives the same links as running it on the whole text, and runs
+    without a '.'+letter or '://' (most words) are skipped before getting here.
+    Links with a scheme are taken with ``match_at_start`` at each
+    ``http(s)://`` and only the gaps between them get the full (fuzzy)
+    matcher, which costs tens of microseconds per call in pure Python.
+    Results are cached per run: the same domains and URLs come up again and
+    again.  ``url`` is None for spans that are not http(s) links.
+    """
+    found: list[tuple[int, int, str]] = []
+    linkify = _linkifiers.linkify
+    gap_start = 0
+    search_from = 0
+    while True:
+        m = _SCHEME_RE.search(chunk, search_from)
+        if m is None:
+            _fuzzy_links(chunk[gap_start:], gap_start, found)
+            break
+        k = m.start()
+        hit = None
+        if k == 0 or _scheme_may_follow(chunk[k - 1]):
+            hit = linkify.match_at_start(chunk[k:])
+        if hit is None:
+            search_from = k + 1
+            continue
+        _fuzzy_links(chunk[gap_start:k], gap_start, found)
+        found.append((k + hit.index, k + hit.last_index, hit.url))
+        gap_start = search_from = k + hit.last_index
+    # linkify's http(s) rule requires a host, so the scheme is all to check.
+    return tuple(
+        (start, end, _percent_encode_unsafe(url) if _is_http_url(url) else None)
+        for start, end, url in found
+    )
+
+
+def _find_urls(text: str) -> list[tuple[int, int, str | None]]:
+    """Every URL-like span linkify finds: ``(start, end, url)``.
+
+    ``url`` is None when the span is not an http(s) link (``ftp://``,
+    ``mailto:``, ``//host``): such spans are not linked but still keep
+    mentions and hashtags from being found inside them.
+    """
+    if "." not in text and "://" not in text:
+        return []
+    shadow = text if text.isascii() else _SHADOW_RE.sub(" ", text)
+    spans: list[tuple[int, int, str | None]] = []
+    search = _LINK_MARKER_RE.search
+    m = search(shadow)
+    while m is not None:
+        # Widen the marker to its whitespace-delimited run.
+        start = m.start()
+        while start > 0 and not shadow[start - 1].isspace():
+            start -= 1
+        run = _NON_SPACE_RE.match(shadow, start)
+        assert run is not None
+        for s, e, url in _scan_chunk(run.group()):
+            spans.append((start + s, start + e, url))
+        m = search(shadow, run.end())
+    return spans
+
+
+# --------------------------------------------------------------------------
+# Client links: markdown and entities.links
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Link:
+    start: int
+    end: int
+    url: str
+    index: int | None = None  # position in entities.links, for error messages
+    process_template: bool = True
+    detected: bool = False  # found in the text (never amended)
+
+
+# [anchor](url): the anchor is one line without brackets; the url has no
+# whitespace and may contain balanced parentheses (Wikipedia URLs).
+_MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\r\n]+)\]\(([^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)")
+
+
+def _replace_markdown_links(text: str) -> tuple[str, list[_Link]]:
+    """Replace each valid ``[anchor](url)`` by its anchor text.
+
+    Only http(s) URLs with a host are taken; anything else (``javascript:``,
+    relative URLs, empty anchors) is left in the text literally, so nothing is
+    hidden behind an anchor that would not be linked.
+    """
+    if "](" not in text:
+        return text, []
+    pieces: list[str] = []
+    links: list[_Link] = []
+    last = 0
+    removed = 0
+    for m in _MARKDOWN_LINK_RE.finditer(text):
+        anchor, url = m.group(1), m.group(2)
+        if not anchor.strip() or _http_host(url) is None:
+            continue
+        pieces.append(text[last : m.start()])
+        start = m.start() - removed
+        pieces.append(anchor)
+        links.append(_Link(start, start + len(anchor), _percent_encode_unsafe(url)))
+        removed += len(m.group()) - len(anchor)
+        last = m.end()
+    if not links:
+        return text, []
+    pieces.append(text[last:])
+    return "".join(pieces), links
+
+
+def _check_int(value: object, where: str) -> int:
+    if type(value) is not int:
+        raise EntityError(f"{where} must be an integer, not {type(value).__name__}")
+    return value
+
+
+def _validate_client_links(text: str, links: object) -> list[_Link]:
+    """Check ``entities.links`` against the text; raise EntityError if bad."""
+    if not isinstance(links, list):
+        raise EntityError("entities.links must be a list of link objects")
+    result: list[_Link] = []
+    n = len(text)
+    for i, link in enumerate(links):
+        where = f"entities.links[{i}]"
+        if not isinstance(link, dict):
+            raise EntityError(f"{where} must be an object with pos, len and url")
+        if "pos" not in link or "len" not in link:
+            raise EntityError(f"{where} needs pos and len")
+        pos = _check_int(link["pos"], f"{where}.pos")
+        length = _check_int(link["len"], f"{where}.len")
+        if pos < 0 or length < 1 or pos + length > n:
+            raise EntityError(
+                f"{where} (pos {pos}, len {length}) is outside the text, which is {n} "
+                "characters long; pos must be >= 0, len >= 1 and pos + len <= the length "
+                "(counted in Unicode code points, so an emoji counts as 1)"
+            )
+        url = link.get("url")
+        if not isinstance(url, str) or not url:
+            raise EntityError(f"{where}.url is required and must be a string")
+        if _URL_WHITESPACE_OR_CONTROL_RE.search(url):
+            raise EntityError(f"{where}.url must not contain whitespace or control characters")
+        if _http_host(url) is None:
+            raise EntityError(
+                f"{where}.url must be an absolute http:// or https:// URL with a host"
+            )
+        if link.get("text") is not None and link["text"] != text[pos : pos + length]:
+            raise EntityError(
+                f"{where}.text does not match the text at pos {pos}, len {length} "
+                f"({text[pos : pos + length]!r}); omit text, it is filled in from the post"
+            )
+        process_template = link.get("process_template", True)
+        if not isinstance(process_template, bool):
+            raise EntityError(f"{where}.process_template must be true or false")
+        result.append(
+            _Link(
+                pos,
+                pos + length,
+                _percent_encode_unsafe(url),
+                index=i,
+                process_template=process_template,
+            )
+        )
+    result.sort(key=lambda link: link.start)
+    for a, b in zip(result, result[1:], strict=False):
+        if b.start < a.end:
+            raise EntityError(
+                f"entities.links[{a.index}] and entities.links[{b.index}] overlap; "
+                "link ranges may be adjacent but must not overlap"
+            )
+    return result
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+
+def _shows_own_domain(anchor: str, host: str) -> bool:
+    """True when the visible text starts with the link's own domain.
+
+    ``s3rv.com/mndp`` -> ``http://s3rv.com/mndp`` shows its domain;
+    ``this new site`` -> ``https://join.app.net`` does not, and neither does
+    ``paypal.com@evil.com`` -> ``http://paypal.com@evil.com`` (the reader sees
+    paypal.com, the browser goes to evil.com).
+    """
+    shown = anchor.strip().lower()
+    for prefix in ("https://", "http://"):
+        if shown.startswith(prefix):
+            shown = shown[len(prefix) :]
+            break
+    host = host.rstrip(".")
+    if not shown.startswith(host):
+        return False
+    rest = shown[len(host) :]
+    # "x.com", "x.com/path", "x.com:8080", "x.com?q", "x.com." but not "x.com.evil.io"
+    return not rest or rest[0] in "/:?#" or rest == "."
+
+
+def _blocked(
+    blockers: list[tuple[int, int, _Link | None]], start: int, end: int, kind: str, token: str
+) -> bool:
+    """Whether a mention/hashtag at ``start:end`` falls in a URL or client link.
+
+    A client link from ``entities.links`` that cuts it in two is the client's
+    mistake (the docs forbid it), so that raises EntityError.
+    """
+    for b_start, b_end, client in blockers:
+        if start < b_end and b_start < end:
+            if (
+                client is not None
+                and client.index is not None
+                and not (b_start <= start and end <= b_end)
+            ):
+                raise EntityError(
+                    f"entities.links[{client.index}] (pos {b_start}, len {b_end - b_start}) "
+                    f"partially overlaps the {kind} {token!r} at pos {start}, len {end - start}; "
+                    "a link must cover a mention or hashtag entirely or not at all"
+                )
+            return True
+    return False
+
+
+def parse_text(
+    text: str,
+    *,
+    known_users: Mapping[str, tuple[int, str]],
+    parse_links: bool | None = None,
+    parse_markdown_links: bool = False,
+    links: list[dict] | None = None,
+) -> ParsedText:
+    """Derive the stored text, entities and html of a post, message or bio.
+
+    ``known_users`` maps lower-cased names (from :func:`mention_candidates`)
+    to ``(user id, canonical username)``; mentions of anyone else are not
+    entities.  A mention's ``name`` is the canonical username, so clients can
+    build profile links from it whatever case the author typed.
+
+    ``links`` is the client's ``entities.links`` (``None`` when absent).  As
+    the App.net docs say, giving it -- even an empty list -- switches off link
+    detection unless ``parse_links`` is true; ``parse_links=None`` means
+    "the client did not say", so pass the client's value only when it sent
+    one.  With ``parse_markdown_links``, ``[anchor](url)`` is replaced by
+    ``anchor`` and linked, and ``links`` is discarded (the docs' "overwriting
+    any links you provided").
+
+    Client links (markdown or ``entities.links``) win over detected links,
+    mentions and hashtags: whatever lies inside one is dropped.  A client link
+    in ``entities.links`` that cuts a mention or hashtag in two is an
+    EntityError, as documented; for markdown the mention/hashtag is dropped.
+
+    Raises EntityError for malformed ``entities.links``.
+    """
+    if parse_markdown_links:
+        text, client_links = _replace_markdown_links(text)
+    elif links is not None:
+        client_links = _validate_client_links(text, links)
+    else:
+        client_links = []
+    detect_links = parse_links if parse_links is not None else links is None
+
+    # URL spans: linked when detection is on and they are http(s) and clear of
+    # client links; in every case nothing inside them is a mention/hashtag.
+    url_spans = _find_urls(text)
+    # (start, end, kind, payload) with kind 0 = mention, 1 = hashtag, 2 = link
+    found: list[tuple[int, int, int, Any]] = [(c.start, c.end, 2, c) for c in client_links]
+    blockers: list[tuple[int, int, _Link | None]] = []
+    if url_spans:
+        for start, end, url in url_spans:
+            blockers.append((start, end, None))
+            if (
+                detect_links
+                and url is not None
+                and not any(start < c.end and c.start < end for c in client_links)
+            ):
+                found.append((start, end, 2, _Link(start, end, url, detected=True)))
+    if client_links:
+        blockers.extend((c.start, c.end, c) for c in client_links)
+
+    if known_users and "@" in text:
+        for m in _MENTION_RE.finditer(text):
+            user = known_users.get(m.group(1).lower())
+            if user is None:
+                continue
+            start, end = m.span()
+            if blockers and _blocked(blockers, start, end, "mention", m.group()):
+                continue
+            found.append((start, end, 0, user))
+    for start, end, name in _iter_hashtags(text):
+        if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
+            continue
+        found.append((start, end, 1, name))
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+
+    mentions: list[dict[str, Any]] = []
+    hashtags: list[dict[str, Any]] = []
+    out_links: list[dict[str, Any]] = []
+    rendered: list[tuple[int, int, int, dict[str, Any]]] = []
+    pieces: list[str] = []
+    last = 0
+    shift = 0  # characters inserted by anti-phishing amendments so far
+    for start, end, kind, payload in found:
+        pos = start + shift
+        length = end - start
+        entity: dict[str, Any]
+        if kind == 0:
+            user_id, username = payload
+            entity = {
+                "name": username,
+                "id": str(user_id),
+                "pos": pos,
+                "len": length,
+                "is_leading": start == 0 or text[:start].isspace(),
+            }
+            mentions.append(entity)
+        elif kind == 1:
+            entity = {"name": payload, "pos": pos, "len": length}
+            hashtags.append(entity)
+        else:
+            link: _Link = payload
+            anchor = text[start:end]
+            entity = {"text": anchor, "url": link.url, "pos": pos, "len": length}
+            if not link.detected:
+                host = _http_host(link.url) or ""
+                if not _shows_own_domain(anchor, host):
+                    amendment = f" [{host}]"
+                    pieces.append(text[last:end])
+                    pieces.append(amendment)
+                    last = end
+                    shift += len(amendment)
+                    entity["amended_len"] = length + len(amendment)
+            if not link.process_template:
+                entity["process_template"] = False
+            out_links.append(entity)
+        rendered.append((pos, length, kind, entity))
+    counted_length = len(text)
+    if pieces:
+        pieces.append(text[last:])
+        text = "".join(pieces)
+    entities = {"mentions": mentions, "hashtags": hashtags, "links": out_links}
+    return ParsedText(text, entities, _render(text, rendered), counted_length)
+
+
+# --------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------
+
+_HTML_OPEN = '<span itemscope="https://app.net/schemas/Post">'
+_HTML_CLOSE = "</span>"
+
+
+_NEEDS_ESCAPE = re.compile(r"[&<>\"'\n]").search
+
+
+def _escape_text(s: str) -> str:
+    if _NEEDS_ESCAPE(s) is None:  # the common case, and much cheaper
+        return s
+    return _html.escape(s).replace("\n", "<br>")
+
+
+def _escape_attr(value: object) -> str:
+    s = value if isinstance(value, str) else str(value)
+    return s if _NEEDS_ESCAPE(s) is None else _html.escape(s)
+
+
+def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> str:
+    """HTML for ``items`` = ``(pos, len, kind, entity)``, sorted, in range and
+    not overlapping; kind 0 = mention, 1 = hashtag, 2 = link."""
+    if not items:
+        return f"{_HTML_OPEN}{_escape_text(text)}{_HTML_CLOSE}"
+    out = [_HTML_OPEN]
+    cursor = 0
+    for pos, length, kind, entity in items:
+        end = pos + length
+        if pos > cursor:
+            out.append(_escape_text(text[cursor:pos]))
+        inner = _escape_text(text[pos:end])
+        if kind == 0:
+            out.append(
+                f'<span itemprop="mention" data-mention-id="{_escape_attr(entity.get("id", ""))}"'
+                f' data-mention-name="{_escape_attr(entity.get("name", ""))}">{inner}</span>'
+            )
+        elif kind == 1:
+            name = _escape_attr(entity.get("name", ""))
+            out.append(f'<span itemprop="hashtag" data-hashtag-name="{name}">{inner}</span>')
+        else:
+            out.append(f'<a href="{_escape_attr(entity["url"])}">{inner}</a>')
+        cursor = end
+    out.append(_escape_text(text[cursor:]))
+    out.append(_HTML_CLOSE)
+    return "".join(out)
+
+
+def render_html(text: str, entities: Mapping[str, Any]) -> str:
+    """Render ``text`` with its entities as App.net html.
+
+    The markup matches the docs' text-processor example::
+
+        <span itemscope="https://app.net/schemas/Post">This is
+        <span itemprop="hashtag" data-hashtag-name="awesome">#awesome</span> tell
+        <span itemprop="mention" data-mention-id="3" data-mention-name="voidfiles">@voidfiles</span>
+        about <a href="http://google.com">http://google.com</a></span>
+
+    Every ``& < > " '`` in the text, urls and names is escaped and newlines
+    become ``<br>``.  A link's anti-phishing `` [domain]`` is plain text after
+    the ``<a>``.  Entities that are out of range, overlap an earlier one or
+    (links) are not http(s) are rendered as plain text rather than trusted, so
+    stored data can never produce broken or dangerous markup.
+    """
+    items: list[tuple[int, int, int, Mapping[str, Any]]] = []
+    for kind, key in ((0, "mentions"), (1, "hashtags"), (2, "links")):
+        for entity in entities.get(key) or ():
+            try:
+                pos, length = entity["pos"], entity["len"]
+            except (KeyError, TypeError):
+                continue
+            if type(pos) is not int or type(length) is not int or pos < 0 or length < 1:
+                continue
+            if kind == 2 and not _is_http_url(entity.get("url")):
+                continue
+            items.append((pos, length, kind, entity))
+    items.sort(key=lambda item: (item[0], item[2]))
+    kept: list[tuple[int, int, int, Mapping[str, Any]]] = []
+    cursor = 0
+    n = len(text)
+    for item in items:
+        if item[0] >= cursor and item[0] + item[1] <= n:
+            kept.append(item)
+            cursor = item[0] + item[1]
+    return _render(text, kept)
+
+
+# --------------------------------------------------------------------------
+# After saving
+# --------------------------------------------------------------------------
+
+_TEMPLATE_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill_uri_templates(entities: Mapping[str, Any], **values: int | str) -> dict[str, Any]:
+    """Return a copy of ``entities`` with ``{name}`` in link urls filled in.
+
+    Call it once the object has its id, e.g. ``fill_uri_templates(entities,
+    post_id=123)`` or ``message_id=...``, then re-render the html with
+    :func:`render_html`.  Variables that are not given are passed through
+    unchanged (as the docs require), links created with
+    ``"process_template": false`` are left alone, and the
+    ``process_template`` marker is removed from the result.  The input is not
+    modified.
+    """
+    filled = dict(entities)
+    encoded = {name: quote(str(value), safe="") for name, value in values.items()}
+
+    def substitute(m: re.Match[str]) -> str:
+        return encoded.get(m.group(1), m.group())
+
+    new_links = []
+    for link in entities.get("links") or ():
+        link = dict(link)
+        process = link.pop("process_template", True)
+        url = link.get("url")
+        if process is not False and isinstance(url, str) and "{" in url:
+            link["url"] = _TEMPLATE_RE.sub(substitute, url)
+        new_links.append(link)
+    filled["links"] = new_links
+    return filled
+
+
+def shift_entities(entities: Mapping[str, Any], offset: int) -> dict[str, Any]:
+    """Return a copy of ``entities`` with every ``pos`` moved by ``offset``.
+
+    For reposts, whose text is the original's behind a ``>> @username: ``
+    prefix: shifting keeps every entity on its own characters.
+    """
+    shifted: dict[str, Any] = dict(entities)
+    for key in ("mentions", "hashtags", "links"):
+        shifted[key] = [
+            {**entity, "pos": entity["pos"] + offset} for entity in entities.get(key) or ()
+        ]
+    return shifted

@@ -1,0 +1,112 @@
+"""Fan-out on write: copying a post into the streams of its author, followers and mentioned users.
+
+Rows are written in batches with bulk inserts that skip rows already there, so delivering the
+same batch twice (a retried task) changes nothing. For a repost, each batch first claims the
+followers in the dedupe store (one pipelined round trip) and only those who were not shown the
+original recently get the row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from posts.models import Post, PostMention
+from users.models import Follow
+
+from ..dedupe import dedupe_store
+from ..models import FanOut, StreamItem
+
+logger = logging.getLogger(__name__)
+
+
+def follower_batches(user_id: int, size: int) -> Iterator[list[int]]:
+    """Follower ids in ascending batches (keyset pagination: no OFFSET over 10k rows)."""
+    last = 0
+    while True:
+        batch = list(Follow.objects.filter(followee_id=user_id, follower_id__gt=last)
+                     .order_by("follower_id").values_list("follower_id", flat=True)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def write_rows(owner_ids: list[int], post_id: int, *, is_mention: bool = False) -> None:
+    StreamItem.objects.bulk_create(
+        [StreamItem(owner_id=o, post_id=post_id, is_mention=is_mention) for o in owner_ids],
+        ignore_conflicts=True,
+    )
+
+
+def deliver_post(post: Post) -> int:
+    """Write ``post`` into every stream it belongs in; returns how many owners were offered it."""
+    dedupe = dedupe_store()
+    original_id = post.repost_of_id or post.pk
+    # The author always sees their own post or repost.
+    write_rows([post.user_id], post.pk)
+    dedupe.record([post.user_id], original_id, post.pk)
+    offered = 1
+    for batch in follower_batches(post.user_id, settings.FANOUT_BATCH_SIZE):
+        if post.repost_of_id:
+            allowed = dedupe.claim(batch, original_id, post.pk)
+        else:
+            allowed = batch
+            dedupe.record(batch, original_id, post.pk)
+        write_rows(allowed, post.pk)
+        offered += len(batch)
+    if not post.repost_of_id:
+        # Mentioned users who do not follow the author see it in their unified stream.
+        mentioned = list(PostMention.objects.filter(post=post).values_list("user_id", flat=True))
+        write_rows(mentioned, post.pk, is_mention=True)
+    return offered
+
+
+def run_fan_out(fan_out_id: int) -> None:
+    fan_out = FanOut.objects.select_related("post").filter(pk=fan_out_id).first()
+    if fan_out is None or fan_out.completed_at is not None:
+        return  # the post was deleted, or a replayed task finds the work done
+    delivered = deliver_post(fan_out.post)
+    FanOut.objects.filter(pk=fan_out.pk).update(completed_at=timezone.now(), delivered=delivered)
+
+
+def enqueue_fan_out(fan_out_id: int) -> bool:
+    """Hand the fan-out to the broker; False (and the row stays pending) if it is unreachable."""
+    from ..tasks import fan_out_post
+
+    try:
+        fan_out_post.apply_async((fan_out_id,), retry=False)
+    except Exception:  # the broker is down: the sweep will enqueue it later
+        logger.warning("broker unreachable; fan-out %s left pending", fan_out_id, exc_info=True)
+        return False
+    FanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(
+        enqueued_at=timezone.now())
+    return True
+
+
+def record_fan_out(post: Post) -> None:
+    """Called inside the post's transaction: the outbox row commits with the post."""
+    fan_out = FanOut.objects.create(post=post)
+    transaction.on_commit(lambda: enqueue_fan_out(fan_out.pk))
+
+
+def merge_followee(follower_id: int, followee_id: int) -> None:
+    """A new follow: the followee's recent posts join the follower's stream, oldest first so the
+    newest ends on top."""
+    recent = list(Post.objects.filter(user_id=followee_id, is_deleted=False)
+                  .order_by("-id").values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS])
+    StreamItem.objects.bulk_create(
+        [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in reversed(recent)],
+        ignore_conflicts=True,
+    )
+
+
+def remove_followee(follower_id: int, followee_id: int) -> None:
+    """An unfollow: the followee's posts and reposts leave the follower's stream (rows that are
+    there because the follower was mentioned stay)."""
+    StreamItem.objects.filter(owner_id=follower_id, post__user_id=followee_id,
+                              is_mention=False).delete()

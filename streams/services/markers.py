@@ -1,0 +1,75 @@
+"""Stream markers: a user's place in a named stream."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from adn_api.errors import BadRequest
+from adn_api.formats import iso_z
+from adn_api.pagination import parse_id
+
+from ..models import StreamMarker
+from ..models.stream_marker import new_version
+
+# The streams that keep a marker; "mentions" is the viewer's own mentions stream.
+MARKER_NAMES = {"my_stream", "unified", "global", "mentions"}
+
+
+def marker_data(marker: StreamMarker | None, name: str) -> dict:
+    if marker is None:
+        return {"name": name}
+    return {
+        "id": str(marker.post_id),
+        "last_read_id": str(marker.last_read_id),
+        "name": marker.name,
+        "percentage": marker.percentage,
+        "updated_at": iso_z(marker.updated_at),
+        "version": marker.version,
+    }
+
+
+def get_marker(user, name: str) -> StreamMarker | None:
+    return StreamMarker.objects.filter(user=user, name=name).first()
+
+
+def _parse(item) -> tuple[str, int, int]:
+    if not isinstance(item, dict):
+        raise BadRequest("A stream marker is an object with name and id.")
+    name = item.get("name")
+    if name not in MARKER_NAMES:
+        raise BadRequest(f"name must be one of {', '.join(sorted(MARKER_NAMES))}.")
+    post_id = parse_id(str(item.get("id", "")), "id")
+    percentage = item.get("percentage", 0)
+    if isinstance(percentage, str) and percentage.isdigit():
+        percentage = int(percentage)
+    if not isinstance(percentage, int) or isinstance(percentage, bool) or \
+            not 0 <= percentage <= 100:
+        raise BadRequest("percentage must be an integer from 0 to 100.")
+    return name, post_id, percentage
+
+
+def update_markers(user, items: list, *, reset_read_id: bool) -> list[StreamMarker]:
+    """Validate every marker first, then save all of them: a bad item changes nothing."""
+    parsed = [_parse(item) for item in items]
+    saved = []
+    with transaction.atomic():
+        for name, post_id, percentage in parsed:
+            saved.append(_save(user, name, post_id, percentage, reset_read_id))
+    return saved
+
+
+def _save(user, name: str, post_id: int, percentage: int, reset: bool) -> StreamMarker:
+    marker = StreamMarker.objects.select_for_update().filter(user=user, name=name).first()
+    if marker is None:
+        try:
+            with transaction.atomic():
+                return StreamMarker.objects.create(user=user, name=name, post_id=post_id,
+                                                   last_read_id=post_id, percentage=percentage)
+        except IntegrityError:  # created concurrently: update that one
+            marker = StreamMarker.objects.select_for_update().get(user=user, name=name)
+    marker.post_id = post_id
+    marker.percentage = percentage
+    marker.last_read_id = post_id if reset else max(marker.last_read_id, post_id)
+    marker.version = new_version()
+    marker.save()
+    return marker

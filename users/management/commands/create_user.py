@@ -1,0 +1,77 @@
+"""``manage.py create_user USERNAME --email E [--password P] [--staff]``.
+
+The password comes from ``--password``, else the ``ADN_PASSWORD`` environment variable (keeps it
+out of shell history and process lists), else a prompt when a terminal is attached.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from users.models import User
+from users.models.user import username_validator
+
+
+class Command(BaseCommand):
+    help = "Create a user account (App.net username rules, Django password validators)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--password", help="Default: $ADN_PASSWORD, else a prompt.")
+        parser.add_argument("--name", default="", help="Display name.")
+        parser.add_argument("--staff", action="store_true", help="May sign in to /admin/.")
+
+    def handle(self, *args, username: str, email: str, **options) -> None:
+        self.check_username(username)
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise CommandError(f"--email: {exc.messages[0]}") from exc
+        if User.objects.filter(email__iexact=email).exists():
+            raise CommandError(f"An account with the email {email} already exists.")
+        password = self.password(options["password"])
+        user = User(username=username, email=email, name=options["name"])
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError("Password rejected: " + " ".join(exc.messages)) from exc
+        user.set_password(password)
+        user.is_staff = options["staff"]
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            raise CommandError(f"The username {username} is already taken.") from exc
+        self.stdout.write(f"Created @{user.username} (id {user.pk}).")
+
+    @staticmethod
+    def check_username(username: str) -> None:
+        try:
+            username_validator(username)
+        except ValidationError as exc:
+            raise CommandError(f"Invalid username {username!r}: {exc.messages[0]}") from exc
+        if User.objects.filter(username__iexact=username).exists():
+            raise CommandError(f"The username {username} is already taken (ignoring case).")
+
+    @staticmethod
+    def password(given: str | None) -> str:
+        password = given or os.environ.get("ADN_PASSWORD")
+        if password:
+            return password
+        if not sys.stdin.isatty():
+            raise CommandError(
+                "No password: pass --password, set ADN_PASSWORD or run in a terminal."
+            )
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            raise CommandError("The two passwords differ.")
+        return password
