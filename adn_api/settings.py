@@ -133,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
 # A repost of A reaches a follower only if they were not shown A within this many seconds.
 REPOST_DEDUPE_SECONDS = int(os.environ.get("REPOST_DEDUPE_SECONDS", str(7 * 24 * 3600)))
 FANOUT_BATCH_SIZE = int(os.environ.get("FANOUT_BATCH_SIZE", "2000"))
+# A pause between batches spreads a large fan-out's load on the database.
+FANOUT_BATCH_PAUSE_SECONDS = float(os.environ.get("FANOUT_BATCH_PAUSE_SECONDS", "0"))
 # A fan-out still pending this long after it was enqueued is enqueued again by the sweep.
 FANOUT_RETRY_AFTER_SECONDS = int(os.environ.get("FANOUT_RETRY_AFTER_SECONDS", "120"))
 # How many of a followee's recent posts a follow merges into the follower's stream.

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -18,7 +22,11 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view) -> bool:
-        allowed = super().allow_request(request, view)
+        try:
+            allowed = super().allow_request(request, view)
+        except Exception:  # the cache (Redis) is down: serve the request rather than fail it
+            logger.warning("rate-limit cache unreachable; request not counted", exc_info=True)
+            return True
         if self.rate is not None:
             remaining = max(0, self.num_requests - len(self.history))
             reset = int(self.history[-1] + self.duration - self.now) if self.history else 0

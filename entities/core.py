@@ -163,7 +163,15 @@ _URL_UNSAFE_RE = re.compile(
 _URL_WHITESPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
-def _percent_encode_unsafe(url: str) -> str:
+def _clean_url(url: str) -> str:
+    """Lower-case the scheme and percent-encode characters that must not
+    appear literally (quotes, angle brackets, controls, invisible and bidi
+    characters), so no client can be tricked by the url it is handed."""
+    scheme, sep, rest = url.partition(":")
+    if sep and not scheme.islower():
+        url = scheme.lower() + sep + rest
+    if _URL_UNSAFE_RE.search(url) is None:
+        return url
     return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
 
 
@@ -288,18 +296,6 @@ class _Linkifiers(threading.local):
 _linkifiers = _Linkifiers()
 
 
-def _scheme_may_follow(ch: str) -> bool:
-    """linkify-it's rule for what may precede ``http://``: punctuation,
-    spaces, controls and a few symbols, but not ``.:/-_@`` (which would make
-    the scheme part of something else)."""
-    if ch in ".:/-_@":
-        return False
-    if ch in "$+<=>^`|\uff5c":
-        return True
-    cat = unicodedata.category(ch)
-    return cat[0] in "PZ" or cat == "Cc"
-
-
 # Every link linkify can find without a scheme has a domain ending in
 # ".<letters>"; with a scheme it has "://".  Text without either is skipped.
 _LINK_MARKER_RE = re.compile(r"\.[^\W\d_]|://")
@@ -310,10 +306,8 @@ _NON_SPACE_RE = re.compile(r"\S+")
 def _fuzzy_links(segment: str, offset: int, out: list[tuple[int, int, str | None]]) -> None:
     if _DOMAIN_MARKER_RE.search(segment) is None:
         return
-    linkify = _linkifiers.linkify
-    if not linkify.pretest(segment):
-        return
-    for m in linkify.match(segment) or ():
+    # (Not gated by linkify's pretest(): it misses hosts followed by "<".)
+    for m in _linkifiers.linkify.match(segment) or ():
         out.append((offset + m.index, offset + m.last_index, m.url))
 
 
@@ -339,19 +333,21 @@ def _scan_chunk(chunk: str) -> tuple[tuple[int, int, str | None], ...]:
         if m is None:
             _fuzzy_links(chunk[gap_start:], gap_start, found)
             break
-        k = m.start()
-        hit = None
-        if k == 0 or _scheme_may_follow(chunk[k - 1]):
-            hit = linkify.match_at_start(chunk[k:])
+        # Start one character early so that linkify itself judges whether
+        # that character may precede a scheme ("(http://" yes, "=http://" no).
+        k = m.start() - 1 if m.start() > gap_start else m.start()
+        hit = linkify.match_at_start(chunk[k:])
         if hit is None:
-            search_from = k + 1
+            search_from = m.start() + 1
             continue
-        _fuzzy_links(chunk[gap_start:k], gap_start, found)
+        _fuzzy_links(chunk[gap_start : k + hit.index], gap_start, found)
         found.append((k + hit.index, k + hit.last_index, hit.url))
         gap_start = search_from = k + hit.last_index
-    # linkify's http(s) rule requires a host, so the scheme is all to check.
+    # linkify accepts some things a browser would read differently (in
+    # "http://#x@y" it sees a host "y", a browser a fragment), so every url is
+    # checked the way a browser splits it.
     return tuple(
-        (start, end, _percent_encode_unsafe(url) if _is_http_url(url) else None)
+        (start, end, _clean_url(url) if _http_host(url) is not None else None)
         for start, end, url in found
     )
 
@@ -392,9 +388,9 @@ class _Link:
     start: int
     end: int
     url: str
+    host: str = ""  # for the anti-phishing amendment; "" for detected links
     index: int | None = None  # position in entities.links, for error messages
     process_template: bool = True
-    detected: bool = False  # found in the text (never amended)
 
 
 # [anchor](url): the anchor is one line without brackets; the url has no
@@ -417,12 +413,13 @@ def _replace_markdown_links(text: str) -> tuple[str, list[_Link]]:
     removed = 0
     for m in _MARKDOWN_LINK_RE.finditer(text):
         anchor, url = m.group(1), m.group(2)
-        if not anchor.strip() or _http_host(url) is None:
+        host = _http_host(url)
+        if host is None or not anchor.strip():
             continue
         pieces.append(text[last : m.start()])
         start = m.start() - removed
         pieces.append(anchor)
-        links.append(_Link(start, start + len(anchor), _percent_encode_unsafe(url)))
+        links.append(_Link(start, start + len(anchor), _clean_url(url), host))
         removed += len(m.group()) - len(anchor)
         last = m.end()
     if not links:
@@ -462,7 +459,8 @@ def _validate_client_links(text: str, links: object) -> list[_Link]:
             raise EntityError(f"{where}.url is required and must be a string")
         if _URL_WHITESPACE_OR_CONTROL_RE.search(url):
             raise EntityError(f"{where}.url must not contain whitespace or control characters")
-        if _http_host(url) is None:
+        host = _http_host(url)
+        if host is None:
             raise EntityError(
                 f"{where}.url must be an absolute http:// or https:// URL with a host"
             )
@@ -478,7 +476,8 @@ def _validate_client_links(text: str, links: object) -> list[_Link]:
             _Link(
                 pos,
                 pos + length,
-                _percent_encode_unsafe(url),
+                _clean_url(url),
+                host,
                 index=i,
                 process_template=process_template,
             )
@@ -595,7 +594,7 @@ def parse_text(
                 and url is not None
                 and not any(start < c.end and c.start < end for c in client_links)
             ):
-                found.append((start, end, 2, _Link(start, end, url, detected=True)))
+                found.append((start, end, 2, _Link(start, end, url)))
     if client_links:
         blockers.extend((c.start, c.end, c) for c in client_links)
 
@@ -643,15 +642,14 @@ def parse_text(
             link: _Link = payload
             anchor = text[start:end]
             entity = {"text": anchor, "url": link.url, "pos": pos, "len": length}
-            if not link.detected:
-                host = _http_host(link.url) or ""
-                if not _shows_own_domain(anchor, host):
-                    amendment = f" [{host}]"
-                    pieces.append(text[last:end])
-                    pieces.append(amendment)
-                    last = end
-                    shift += len(amendment)
-                    entity["amended_len"] = length + len(amendment)
+            host = link.host  # detected links show their own url: never amended
+            if host and not _shows_own_domain(anchor, host):
+                amendment = f" [{host}]"
+                pieces.append(text[last:end])
+                pieces.append(amendment)
+                last = end
+                shift += len(amendment)
+                entity["amended_len"] = length + len(amendment)
             if not link.process_template:
                 entity["process_template"] = False
             out_links.append(entity)

@@ -148,7 +148,7 @@ def test_issue_token_app_token_has_no_user(api, app_credentials):
     assert data["client_id"] == app_credentials["client_id"]
 
 
-def test_admin_lists_users_and_edits_the_app_profile_inline(make_user, app_credentials):
+def test_admin_lists_users_and_shows_the_app_profile_inline(make_user, app_credentials):
     staff = User.objects.create_superuser("root", "root@example.com", "pw")
     bob = make_user("bob")
     Follow.objects.create(follower=staff, followee=bob)

@@ -315,6 +315,13 @@ def test_login_with_wrong_password_shows_the_form_again(alice):
     assert b"Please enter a correct" in response.content
 
 
+@pytest.mark.parametrize("login", ["al\x00ice", "x" * 300])
+def test_login_page_answers_junk_with_the_form(alice, login):
+    response = Browser().log_in(login, "pw-alice-secret", "/")
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+
+
 def test_logout_asks_then_signs_out(alice):
     browser = logged_in_browser(alice)
     page = browser.get("/logout/")

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import SuspiciousOperation
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -191,7 +192,10 @@ class SignInForm(AuthenticationForm):
         # Room for an email address, not just a 20-character username.
         username = self.fields["username"]
         username.max_length = 254
-        username.validators = []
+        username.validators = [
+            *(v for v in username.validators if not isinstance(v, MaxLengthValidator)),
+            MaxLengthValidator(254),
+        ]
         username.widget.attrs["maxlength"] = "254"
 
     def clean(self):

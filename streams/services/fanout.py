@@ -9,6 +9,7 @@ original recently get the row.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -59,6 +60,8 @@ def deliver_post(post: Post) -> int:
             dedupe.record(batch, original_id, post.pk)
         write_rows(allowed, post.pk)
         offered += len(batch)
+        if settings.FANOUT_BATCH_PAUSE_SECONDS:
+            time.sleep(settings.FANOUT_BATCH_PAUSE_SECONDS)
     if not post.repost_of_id:
         # Mentioned users who do not follow the author see it in their unified stream.
         mentioned = list(PostMention.objects.filter(post=post).values_list("user_id", flat=True))

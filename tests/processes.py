@@ -1,0 +1,160 @@
+"""Real processes for the fan-out tests: a Celery worker, a private Redis, a web server.
+
+They run against the test database (the tests using them commit for real) and are stopped by
+the context managers, whatever the test's outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from adn_api.celery import app as celery_app
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process that shares this test's database, Redis and broker."""
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "TEST_CELERY_EAGER": "0",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DB_CONN_MAX_AGE": "0",
+    })
+    env.update(overrides)
+    return env
+
+
+class Worker:
+    """A Celery worker process; ``kill()`` SIGKILLs it as a crash would."""
+
+    def __init__(self, env: dict[str, str], beat: bool):
+        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+        command = [sys.executable, "-m", "celery", "-A", "adn_api", "worker", "--pool=solo", "--concurrency=1",
+                   "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+        if beat:
+            schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
+            command += ["--beat", f"--schedule={schedule}"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(lambda: "ready." in self.output() or self.process.poll() is not None, 60,
+                 "the worker to start")
+        if self.process.poll() is not None:
+            raise AssertionError(f"worker exited at start:\n{self.output()}")
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@contextlib.contextmanager
+def celery_worker(beat: bool = False, **env: str) -> Iterator[Worker]:
+    # A queue left over from an earlier run must not feed this worker stale tasks.
+    subprocess.run([sys.executable, "-m", "celery", "-A", "adn_api", "purge", "-f"], cwd=ROOT,
+                   env=service_env(**env), capture_output=True, timeout=60, check=False)
+    worker = Worker(service_env(**env), beat)
+    # This process must now hand tasks to the broker instead of running them itself.
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield worker
+    finally:
+        celery_app.conf.task_always_eager = eager
+        worker.stop()
+
+
+class PrivateRedis:
+    """A Redis server of the test's own, so stopping it disturbs nothing else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--daemonize", "yes"], check=True,
+                       capture_output=True)
+        wait_for(self.ping, 10, "redis to start")
+
+    def stop(self) -> None:
+        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+                       capture_output=True, check=False)
+        wait_for(lambda: not self.ping(), 10, "redis to stop")
+
+    def ping(self) -> bool:
+        result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
+                                capture_output=True, text=True, check=False)
+        return result.stdout.strip() == "PONG"
+
+
+@contextlib.contextmanager
+def web_server(**env: str) -> Iterator[str]:
+    """gunicorn serving the project; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "adn_api.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1",
+         "--log-level=warning"],
+        cwd=ROOT, env=service_env(**env), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        wait_for(up, 30, "the web server to start")
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(15)

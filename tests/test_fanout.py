@@ -1,0 +1,160 @@
+"""Fan-out on a real Celery worker over real Redis: delivery, the one-week repost dedupe, and
+surviving a killed worker or a stopped Redis."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from adn_api.oauth.tokens import issue_token
+from posts.models import Post
+from streams.models import FanOut, StreamItem
+from users.models import Follow, User
+
+from .processes import PrivateRedis, celery_worker, wait_for, web_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def fanned_out(post_id: str | int, timeout: float = 60) -> None:
+    wait_for(lambda: FanOut.objects.filter(post_id=post_id, completed_at__isnull=False).exists(),
+             timeout, f"the fan-out of post {post_id}")
+
+
+def stream_of(api, token) -> list[dict]:
+    response = api.get("/stream/0/posts/stream", token, count=200)
+    assert response.status_code == 200
+    return response.json()["data"]
+
+
+@pytest.fixture
+def cast(make_user, token_for, api):
+    """Users A, B, C, D with tokens, and helpers to post, repost and follow as them."""
+    users = {name: make_user(name) for name in "ABCD"}
+    tokens = {name: token_for(user) for name, user in users.items()}
+
+    class Cast:
+        def post(self, who: str, text: str) -> str:
+            response = api.post("/stream/0/posts", tokens[who], data={"text": text})
+            assert response.status_code == 200, response.content
+            return response.json()["data"]["id"]
+
+        def repost(self, who: str, post_id: str) -> str:
+            response = api.post(f"/stream/0/posts/{post_id}/repost", tokens[who])
+            assert response.status_code == 200, response.content
+            return response.json()["data"]["id"]
+
+        def follow(self, who: str, *whom: str) -> None:
+            for name in whom:
+                api.post(f"/stream/0/users/{users[name].pk}/follow", tokens[who])
+
+        def stream(self, who: str) -> list[dict]:
+            return stream_of(api, tokens[who])
+
+    return Cast()
+
+
+def test_a_repost_of_a_post_already_shown_is_not_shown_again(cast):
+    with celery_worker():
+        cast.follow("C", "A", "B")
+        original = cast.post("A", "the original")
+        fanned_out(original)
+        repost = cast.repost("B", original)
+        fanned_out(repost)
+        ids = [p["id"] for p in cast.stream("C")]
+        assert ids.count(original) == 1 and repost not in ids
+        # B sees their own repost, and the original's author is not shown it either.
+        assert repost in [p["id"] for p in cast.stream("B")]
+        assert repost not in [p["id"] for p in cast.stream("A")]
+
+
+def test_only_the_first_repost_of_a_post_is_shown_within_the_week(cast):
+    with celery_worker():
+        cast.follow("C", "B", "D")
+        original = cast.post("A", "worth sharing")
+        first = cast.repost("B", original)
+        fanned_out(first)
+        stream = cast.stream("C")
+        assert [p["id"] for p in stream] == [first]
+        assert stream[0]["repost_of"]["id"] == original
+        second = cast.repost("D", original)
+        fanned_out(second)
+        assert [p["id"] for p in cast.stream("C")] == [first]
+
+
+def test_after_the_dedupe_window_a_new_repost_shows_again(cast):
+    with celery_worker(REPOST_DEDUPE_SECONDS="2"):
+        cast.follow("C", "B", "D")
+        original = cast.post("A", "evergreen")
+        first = cast.repost("B", original)
+        fanned_out(first)
+        time.sleep(2.5)  # the key's expiry, configured for this worker
+        second = cast.repost("D", original)
+        fanned_out(second)
+        assert [p["id"] for p in cast.stream("C")] == [second, first]
+
+
+def many_followers(author: User, count: int) -> list[int]:
+    User.objects.bulk_create(User(username=f"f{author.pk}_{i}") for i in range(count))
+    ids = list(User.objects.filter(username__startswith=f"f{author.pk}_")
+               .values_list("id", flat=True))
+    Follow.objects.bulk_create(Follow(follower_id=i, followee=author) for i in ids)
+    return ids
+
+
+def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_user, token_for,
+                                                                   api):
+    author = make_user("popular")
+    followers = many_followers(author, 10_000)
+    slow = {"FANOUT_BATCH_SIZE": "250", "FANOUT_BATCH_PAUSE_SECONDS": "0.1",
+            "FANOUT_RETRY_AFTER_SECONDS": "3", "FANOUT_SWEEP_SECONDS": "1",
+            "CELERY_VISIBILITY_TIMEOUT": "5"}
+    with celery_worker(**slow) as worker:
+        response = api.post("/stream/0/posts", token_for(author), data={"text": "to everyone"})
+        post_id = response.json()["data"]["id"]
+        wait_for(lambda: StreamItem.objects.filter(post_id=post_id).count() > 1000, 60,
+                 "the fan-out to be under way")
+        worker.kill()
+    written = StreamItem.objects.filter(post_id=post_id).count()
+    assert 1000 < written < len(followers) + 1, "the kill must land mid fan-out"
+    with celery_worker(beat=True, **slow):
+        fanned_out(post_id, timeout=120)
+    rows = StreamItem.objects.filter(post_id=post_id)
+    assert rows.count() == len(followers) + 1
+    assert set(rows.values_list("owner_id", flat=True)) == {*followers, author.pk}
+
+
+def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode()
+                                     if body is not None else None,
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oauth_app):
+    author, reader = make_user("author"), make_user("reader")
+    Follow.objects.create(follower=reader, followee=author)
+    token = issue_token(author, oauth_app, "basic stream write_post")
+    redis_server = PrivateRedis()
+    redis_server.start()
+    env = {"REDIS_URL": redis_server.url, "CELERY_BROKER_URL": redis_server.url,
+           "FANOUT_RETRY_AFTER_SECONDS": "1", "FANOUT_SWEEP_SECONDS": "1"}
+    try:
+        with web_server(**env) as base:
+            redis_server.stop()
+            status, body = http("POST", f"{base}/stream/0/posts", token, {"text": "still here"})
+            assert status == 200 and body["meta"]["code"] == 200
+            post_id = body["data"]["id"]
+            assert Post.objects.filter(pk=post_id).exists()
+            assert FanOut.objects.get(post_id=post_id).completed_at is None
+            redis_server.start()
+            with celery_worker(beat=True, **env):
+                fanned_out(post_id)
+        assert StreamItem.objects.filter(owner=reader, post_id=post_id).exists()
+    finally:
+        redis_server.stop()
