@@ -37,9 +37,13 @@ class RedisDedupe:
             pipe.get(key)
         replies = pipe.execute()
         mine = str(post_id).encode()
-        return [owner_id for owner_id, claimed, holder in
-                zip(owner_ids, replies[0::2], replies[1::2], strict=True)
-                if claimed or holder == mine]
+        return [
+            owner_id
+            for owner_id, claimed, holder in zip(
+                owner_ids, replies[0::2], replies[1::2], strict=True
+            )
+            if claimed or holder == mine
+        ]
 
     def record(self, owner_ids: Sequence[int], original_id: int, post_id: int) -> None:
         """Note that these owners were shown ``original_id`` itself."""

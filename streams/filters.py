@@ -23,8 +23,9 @@ class StreamFilters:
     include_directed_posts: bool = True
 
     @classmethod
-    def from_request(cls, request, *, muted_default: bool = False,
-                     directed_default: bool = True) -> StreamFilters:
+    def from_request(
+        cls, request, *, muted_default: bool = False, directed_default: bool = True
+    ) -> StreamFilters:
         return cls(
             include_deleted=flag(request, "include_deleted", True),
             include_machine=flag(request, "include_machine", False),
@@ -45,15 +46,20 @@ class StreamFilters:
         authors = (f"{p}user_id", f"{p}repost_of__user_id")
         for author in authors:
             # Blocks hide posts both ways and cannot be overridden.
-            condition &= ~Exists(Block.objects.filter(
-                Q(blocker=viewer, blocked=OuterRef(author))
-                | Q(blocker=OuterRef(author), blocked=viewer)))
+            condition &= ~Exists(
+                Block.objects.filter(
+                    Q(blocker=viewer, blocked=OuterRef(author))
+                    | Q(blocker=OuterRef(author), blocked=viewer)
+                )
+            )
             if not self.include_muted:
                 condition &= ~Exists(Mute.objects.filter(muter=viewer, muted=OuterRef(author)))
         if not self.include_directed_posts:
             # A directed post stays if it mentions the viewer or someone they follow.
             followed = Follow.objects.filter(follower=viewer).values("followee_id")
             condition &= Q(**{f"{p}is_directed": False}) | Exists(
-                PostMention.objects.filter(post=OuterRef(f"{p}id"))
-                .filter(Q(user=viewer) | Q(user__in=followed)))
+                PostMention.objects.filter(post=OuterRef(f"{p}id")).filter(
+                    Q(user=viewer) | Q(user__in=followed)
+                )
+            )
         return condition

@@ -12,8 +12,14 @@ from django.utils import timezone
 from .models import FanOut
 from .services import fanout
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300,
-         "max_retries": 12, "acks_late": True, "reject_on_worker_lost": True}
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 12,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
 
 
 @shared_task(**RETRY)
@@ -35,7 +41,10 @@ def remove_followee(follower_id: int, followee_id: int) -> None:
 def sweep_pending_fan_outs() -> int:
     """Enqueue fan-outs the broker never took, or whose worker has gone quiet too long."""
     stale = timezone.now() - timedelta(seconds=settings.FANOUT_RETRY_AFTER_SECONDS)
-    pending = (FanOut.objects.filter(completed_at__isnull=True)
-               .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-               .order_by("id").values_list("id", flat=True)[:1000])
+    pending = (
+        FanOut.objects.filter(completed_at__isnull=True)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+        .order_by("id")
+        .values_list("id", flat=True)[:1000]
+    )
     return sum(fanout.enqueue_fan_out(fan_out_id) for fan_out_id in pending)

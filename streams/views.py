@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import QuerySet
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
-from adn_api.errors import BadRequest
 from adn_api.pagination import IdPagination
 from adn_api.params import flag
 from adn_api.permissions import ANY_TOKEN, PUBLIC, user_token
 from posts.models import Post
-from posts.serializers import RENDER_RELATIONS, rendering_queryset
-from posts.services.posting import fold_tag
+from posts.serializers import rendering_queryset
 from posts.views import PostsApiView
-from users.models import User
 from users.services.lookup import get_user
 
 from .filters import StreamFilters
-from .models import StreamItem
+from .services import queries
 from .services.markers import get_marker, marker_data, update_markers
-
-HASHTAG = re.compile(r"^\w{1,256}$")
 
 
 class PostStreamView(PostsApiView):
@@ -38,8 +31,9 @@ class PostStreamView(PostsApiView):
         raise NotImplementedError
 
     def get(self, request: Request, **kwargs):
-        filters = StreamFilters.from_request(request, muted_default=self.muted_default,
-                                             directed_default=self.directed_default)
+        filters = StreamFilters.from_request(
+            request, muted_default=self.muted_default, directed_default=self.directed_default
+        )
         self._marker = None
         marker_name = self.marker_for(**kwargs)
         if marker_name:
@@ -65,13 +59,11 @@ class PostStreamView(PostsApiView):
 
 
 class GlobalStreamView(PostStreamView):
-    """Every original post, but not bots' (App.net's rule)."""
-
     access = {"GET": PUBLIC}
     marker_name = "global"
 
     def posts(self) -> QuerySet:
-        return Post.objects.filter(repost_of__isnull=True).exclude(user__type=User.Type.BOT)
+        return queries.global_posts()
 
 
 class UserPostsView(PostStreamView):
@@ -79,7 +71,7 @@ class UserPostsView(PostStreamView):
     muted_default = True  # asking for a muted user's posts shows them
 
     def posts(self, user_id: str) -> QuerySet:
-        return Post.objects.filter(user=get_user(user_id, self.viewer))
+        return queries.user_posts(get_user(user_id, self.viewer))
 
 
 class UserMentionsView(PostStreamView):
@@ -89,18 +81,14 @@ class UserMentionsView(PostStreamView):
         return "mentions" if self.viewer is not None and user_id == "me" else None
 
     def posts(self, user_id: str) -> QuerySet:
-        user = get_user(user_id, self.viewer)
-        return Post.objects.filter(mention_rows__user=user, repost_of__isnull=True)
+        return queries.mention_posts(get_user(user_id, self.viewer))
 
 
 class TagStreamView(PostStreamView):
     access = {"GET": PUBLIC}
 
     def posts(self, hashtag: str) -> QuerySet:
-        if not HASHTAG.match(hashtag) or hashtag.isdigit():
-            raise BadRequest("A hashtag is letters, digits and underscores, not only digits.")
-        return Post.objects.filter(hashtag_rows__name=fold_tag(hashtag),
-                                   repost_of__isnull=True)
+        return queries.tag_posts(hashtag)
 
 
 class PersonalStreamView(PostStreamView):
@@ -112,20 +100,12 @@ class PersonalStreamView(PostStreamView):
     with_mentions = False
 
     def special_id(self, name: str) -> int | None:
-        # Markers hold post ids; this stream pages by its row ids.
         post_id = super().special_id(name)
-        if post_id is None:
-            return None
-        return (StreamItem.objects.filter(owner=self.viewer, post_id=post_id)
-                .values_list("id", flat=True).first())
+        return None if post_id is None else queries.item_id_for_post(self.viewer, post_id)
 
     def page(self, pagination: IdPagination, filters: StreamFilters, **kwargs) -> list[Post]:
-        items = StreamItem.objects.filter(owner=self.viewer)
-        if not self.with_mentions:
-            items = items.filter(is_mention=False)
-        items = items.filter(filters.condition(self.viewer, "post__"))
-        items = pagination.paginate(
-            items.select_related("post", *(f"post__{r}" for r in RENDER_RELATIONS)))
+        items = queries.personal_items(self.viewer, with_mentions=self.with_mentions)
+        items = pagination.paginate(items.filter(filters.condition(self.viewer, "post__")))
         for item in items:
             item.post.pagination_id = item.pagination_id
         return [item.post for item in items]
@@ -144,7 +124,8 @@ class MarkerView(PostsApiView):
     def post(self, request: Request):
         data = request.data
         items = data if isinstance(data, list) else [data]
-        markers = update_markers(self.viewer, items,
-                                 reset_read_id=flag(request, "reset_read_id", False))
+        markers = update_markers(
+            self.viewer, items, reset_read_id=flag(request, "reset_read_id", False)
+        )
         rendered = [marker_data(m, m.name) for m in markers]
         return enveloped(rendered if isinstance(data, list) else rendered[0])

@@ -15,8 +15,11 @@ class FanOut(models.Model):
     delivered = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=models.Q(completed_at__isnull=True),
-                                name="fan_out_pending")]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(completed_at__isnull=True), name="fan_out_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"fan-out of post {self.post_id}"

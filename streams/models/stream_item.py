@@ -10,8 +10,9 @@ class StreamItem(models.Model):
     mentioned (the unified stream shows them, the personal stream does not).
     """
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="stream_items")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stream_items"
+    )
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="stream_items")
     is_mention = models.BooleanField(default=False)
 

@@ -15,8 +15,9 @@ class StreamMarker(models.Model):
     ``last_read_id`` only grows unless a client explicitly resets it.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="stream_markers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stream_markers"
+    )
     name = models.CharField(max_length=64)
     post_id = models.BigIntegerField()
     last_read_id = models.BigIntegerField()

@@ -29,8 +29,11 @@ def follower_batches(user_id: int, size: int) -> Iterator[list[int]]:
     """Follower ids in ascending batches (keyset pagination: no OFFSET over 10k rows)."""
     last = 0
     while True:
-        batch = list(Follow.objects.filter(followee_id=user_id, follower_id__gt=last)
-                     .order_by("follower_id").values_list("follower_id", flat=True)[:size])
+        batch = list(
+            Follow.objects.filter(followee_id=user_id, follower_id__gt=last)
+            .order_by("follower_id")
+            .values_list("follower_id", flat=True)[:size]
+        )
         if not batch:
             return
         yield batch
@@ -87,7 +90,8 @@ def enqueue_fan_out(fan_out_id: int) -> bool:
         logger.warning("broker unreachable; fan-out %s left pending", fan_out_id, exc_info=True)
         return False
     FanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(
-        enqueued_at=timezone.now())
+        enqueued_at=timezone.now()
+    )
     return True
 
 
@@ -100,8 +104,11 @@ def record_fan_out(post: Post) -> None:
 def merge_followee(follower_id: int, followee_id: int) -> None:
     """A new follow: the followee's recent posts join the follower's stream, oldest first so the
     newest ends on top."""
-    recent = list(Post.objects.filter(user_id=followee_id, is_deleted=False)
-                  .order_by("-id").values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS])
+    recent = list(
+        Post.objects.filter(user_id=followee_id, is_deleted=False)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS]
+    )
     StreamItem.objects.bulk_create(
         [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in reversed(recent)],
         ignore_conflicts=True,
@@ -111,5 +118,6 @@ def merge_followee(follower_id: int, followee_id: int) -> None:
 def remove_followee(follower_id: int, followee_id: int) -> None:
     """An unfollow: the followee's posts and reposts leave the follower's stream (rows that are
     there because the follower was mentioned stay)."""
-    StreamItem.objects.filter(owner_id=follower_id, post__user_id=followee_id,
-                              is_mention=False).delete()
+    StreamItem.objects.filter(
+        owner_id=follower_id, post__user_id=followee_id, is_mention=False
+    ).delete()

@@ -42,8 +42,11 @@ def _parse(item) -> tuple[str, int, int]:
     percentage = item.get("percentage", 0)
     if isinstance(percentage, str) and percentage.isdigit():
         percentage = int(percentage)
-    if not isinstance(percentage, int) or isinstance(percentage, bool) or \
-            not 0 <= percentage <= 100:
+    if (
+        not isinstance(percentage, int)
+        or isinstance(percentage, bool)
+        or not 0 <= percentage <= 100
+    ):
         raise BadRequest("percentage must be an integer from 0 to 100.")
     return name, post_id, percentage
 
@@ -63,8 +66,13 @@ def _save(user, name: str, post_id: int, percentage: int, reset: bool) -> Stream
     if marker is None:
         try:
             with transaction.atomic():
-                return StreamMarker.objects.create(user=user, name=name, post_id=post_id,
-                                                   last_read_id=post_id, percentage=percentage)
+                return StreamMarker.objects.create(
+                    user=user,
+                    name=name,
+                    post_id=post_id,
+                    last_read_id=post_id,
+                    percentage=percentage,
+                )
         except IntegrityError:  # created concurrently: update that one
             marker = StreamMarker.objects.select_for_update().get(user=user, name=name)
     marker.post_id = post_id
