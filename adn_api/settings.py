@@ -6,6 +6,7 @@ machine. Setting DATABASE_URL / REDIS_URL / CELERY_BROKER_URL switches to Postgr
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +29,8 @@ PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "127.0.0.1:8000")
 PUBLIC_URL = os.environ.get("PUBLIC_URL", f"http://{PUBLIC_HOST}")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the operations dashboard inside its site.
+    "operations.admin_config.OperationsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,12 +45,18 @@ INSTALLED_APPS = [
     "posts",
     "reposts",
     "streams",
+    "pnut",
+    "diaspora",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: it times and logs every request, whatever answers it.
+    "operations.middleware.RequestLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "adn_api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,7 +105,17 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves static files from the web process. `collectstatic` (a deployment step) copies
+# them, compressed, into STATIC_ROOT; until it has run (the embedded default) they are served
+# straight from the apps' static folders.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = not STATIC_ROOT.is_dir()
+if WHITENOISE_USE_FINDERS:  # nothing collected: no need to warn at each start that it is missing
+    warnings.filterwarnings("ignore", message="No directory at: ")
 
 # Redis: dedupe keys, cache (throttling counters) and, by default, the Celery broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -143,7 +161,12 @@ FOLLOW_MERGE_POSTS = int(os.environ.get("FOLLOW_MERGE_POSTS", "100"))
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(stream/0|v1|api/v1)/.*$"
 CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-adn-pretty-json", "x-pretty-json"]
-CORS_EXPOSE_HEADERS = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
+CORS_EXPOSE_HEADERS = [
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-oauth-scopes",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["adn_api.authentication.TokenAuthentication"],
@@ -173,6 +196,11 @@ OAUTH2_PROVIDER = {
         "files": "Manage your files",
         "email": "See your email address",
         "export": "Export your data",
+        # diaspora's names (CONTRACT §2; adn_api.permissions.GRANTED_ALSO_BY maps them).
+        "public:read": "Read public posts (diaspora)",
+        "private:read": "Read non-public posts (diaspora)",
+        "public:modify": "Post and reshare on your behalf (diaspora)",
+        "interactions": "Comment, like and report on your behalf (diaspora)",
     },
     "DEFAULT_SCOPES": ["basic"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,  # ADN tokens live until revoked
@@ -181,12 +209,32 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "auto",
 }
 
+# LOG_FORMAT=json (production): one JSON object a line, with the request id, user id, method,
+# path, status and duration of the request being served (operations/request_log.py).
+LOG_FORMAT = "json" if os.environ.get("LOG_FORMAT", "text").lower() == "json" else "text"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "operations.request_log.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# Celery replaces the root handler with its own text format unless told not to.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 
 # The App.net platform limits reported by /stream/0/config and enforced by the API.
 POST_TEXT_MAX_LENGTH = 256

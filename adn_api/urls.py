@@ -16,7 +16,10 @@ adn_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("operations.urls")),  # /healthz, /readyz
     path("stream/0/", include(adn_patterns)),
+    path("v1/", include("pnut.urls")),
+    path("api/v1/", include("diaspora.urls")),
     path("oauth/", include("adn_api.oauth.urls")),
     path("", include(account_patterns)),
 ]

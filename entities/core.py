@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import functools
 import html as _html
+import operator
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
@@ -175,18 +176,43 @@ def _clean_url(url: str) -> str:
     return _URL_UNSAFE_RE.sub(lambda m: quote(m.group(), safe=""), url)
 
 
+# A host name (letters of any script, digits, "_", "-", dots) or an IP address
+# (IPv6 without its brackets, as urlsplit gives it).
+_HOST_RE = re.compile(r"[\w.-]+|[0-9a-f:.]+")
+
+
+_HTTP_NETLOC_RE = re.compile(r"https?://([^/?#]*)", re.IGNORECASE)
+
+
 def _http_host(url: str) -> str | None:
     """Lower-cased host of an absolute http(s) URL, or None for anything else.
 
     ``javascript:``, ``data:``, ``mailto:``, ``ftp:``, protocol-relative and
-    host-less URLs all give None: only http and https are ever linked.
+    host-less URLs all give None: only http and https are ever linked.  So do
+    hosts with characters no host name has (``http://<b>/``): the host is
+    shown to readers as the anti-phishing `` [domain]``.  The host is the one
+    ``urllib.parse.urlsplit`` sees; plain ASCII URLs take a shortcut that
+    gives the same answer several times faster.
     """
+    m = _HTTP_NETLOC_RE.match(url)
+    if m is not None:
+        netloc = m.group(1)
+        if netloc.isascii() and "[" not in netloc and "]" not in netloc and "\\" not in url:
+            host = netloc.rpartition("@")[2].partition(":")[0].lower()
+            return host if host and _HOST_RE.fullmatch(host) else None
+    return _urlsplit_host(url)
+
+
+def _urlsplit_host(url: str) -> str | None:
+    """The general case of :func:`_http_host`."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if _HOST_RE.fullmatch(host) is None:
         return None
     return host
 
@@ -198,8 +224,8 @@ def _is_http_url(url: object) -> bool:
 
 # Emoji and other pictographs are not punctuation to linkify, so it would not
 # see a link in "👉http://x.com".  The linkifier therefore runs on a "shadow"
-# of the text in which every such code point is replaced by one space: the
-# length is unchanged, so offsets carry over as they are.
+# of the text in which every such code point (and every whitespace character)
+# is replaced by one space: the length is unchanged, so offsets carry over.
 def _symbol_ranges() -> str:
     singles = [0x00A9, 0x00AE, 0x200D, 0x20E3, 0xFE0E, 0xFE0F]
     wanted = {"So", "Sk", "Sm", "Cn"}
@@ -228,7 +254,7 @@ def _symbol_ranges() -> str:
     return "".join(parts)
 
 
-_SHADOW_RE = re.compile(f"[{_symbol_ranges()}]")
+_SHADOW_RE = re.compile(f"[\\s{_symbol_ranges()}]")
 
 # Popular generic TLDs that linkify-it does not know by default (it knows com,
 # net, org, ... and every two-letter country code).  Kept short on purpose:
@@ -300,7 +326,6 @@ _linkifiers = _Linkifiers()
 # ".<letters>"; with a scheme it has "://".  Text without either is skipped.
 _LINK_MARKER_RE = re.compile(r"\.[^\W\d_]|://")
 _DOMAIN_MARKER_RE = re.compile(r"\.[^\W\d_]")
-_NON_SPACE_RE = re.compile(r"\S+")
 
 
 def _fuzzy_links(segment: str, offset: int, out: list[tuple[int, int, str | None]]) -> None:
@@ -359,22 +384,24 @@ def _find_urls(text: str) -> list[tuple[int, int, str | None]]:
     ``mailto:``, ``//host``): such spans are not linked but still keep
     mentions and hashtags from being found inside them.
     """
-    if "." not in text and "://" not in text:
-        return []
-    shadow = text if text.isascii() else _SHADOW_RE.sub(" ", text)
-    spans: list[tuple[int, int, str | None]] = []
     search = _LINK_MARKER_RE.search
-    m = search(shadow)
+    m = search(text)
+    if m is None:
+        return []
+    # The shadow blanks symbols and turns all whitespace into " ", never
+    # touching "." ":" "/" or letters, so the markers are the same in both.
+    shadow = _SHADOW_RE.sub(" ", text)
+    spans: list[tuple[int, int, str | None]] = []
+    m = search(shadow, m.start())
     while m is not None:
         # Widen the marker to its whitespace-delimited run.
-        start = m.start()
-        while start > 0 and not shadow[start - 1].isspace():
-            start -= 1
-        run = _NON_SPACE_RE.match(shadow, start)
-        assert run is not None
-        for s, e, url in _scan_chunk(run.group()):
+        start = shadow.rfind(" ", 0, m.start()) + 1
+        end = shadow.find(" ", m.end())
+        if end < 0:
+            end = len(shadow)
+        for s, e, url in _scan_chunk(shadow[start:end]):
             spans.append((start + s, start + e, url))
-        m = search(shadow, run.end())
+        m = search(shadow, end)
     return spans
 
 
@@ -398,15 +425,18 @@ class _Link:
 _MARKDOWN_LINK_RE = re.compile(r"\[([^\[\]\r\n]+)\]\(([^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)")
 
 
-def _replace_markdown_links(text: str) -> tuple[str, list[_Link]]:
+@functools.lru_cache(maxsize=256)
+def _replace_markdown_links(text: str) -> tuple[str, tuple[_Link, ...]]:
     """Replace each valid ``[anchor](url)`` by its anchor text.
 
     Only http(s) URLs with a host are taken; anything else (``javascript:``,
     relative URLs, empty anchors) is left in the text literally, so nothing is
-    hidden behind an anchor that would not be linked.
+    hidden behind an anchor that would not be linked.  Cached because
+    mention_candidates and parse_text both need it for the same text (the
+    _Link objects are never modified).
     """
     if "](" not in text:
-        return text, []
+        return text, ()
     pieces: list[str] = []
     links: list[_Link] = []
     last = 0
@@ -423,9 +453,9 @@ def _replace_markdown_links(text: str) -> tuple[str, list[_Link]]:
         removed += len(m.group()) - len(anchor)
         last = m.end()
     if not links:
-        return text, []
+        return text, ()
     pieces.append(text[last:])
-    return "".join(pieces), links
+    return "".join(pieces), tuple(links)
 
 
 def _check_int(value: object, where: str) -> int:
@@ -462,7 +492,7 @@ def _validate_client_links(text: str, links: object) -> list[_Link]:
         host = _http_host(url)
         if host is None:
             raise EntityError(
-                f"{where}.url must be an absolute http:// or https:// URL with a host"
+                f"{where}.url must be an absolute http:// or https:// URL with a valid host"
             )
         if link.get("text") is not None and link["text"] != text[pos : pos + length]:
             raise EntityError(
@@ -516,6 +546,9 @@ def _shows_own_domain(anchor: str, host: str) -> bool:
     rest = shown[len(host) :]
     # "x.com", "x.com/path", "x.com:8080", "x.com?q", "x.com." but not "x.com.evil.io"
     return not rest or rest[0] in "/:?#" or rest == "."
+
+
+_first = operator.itemgetter(0)
 
 
 def _blocked(
@@ -572,20 +605,25 @@ def parse_text(
 
     Raises EntityError for malformed ``entities.links``.
     """
+    client_links: Sequence[_Link]
     if parse_markdown_links:
         text, client_links = _replace_markdown_links(text)
     elif links is not None:
         client_links = _validate_client_links(text, links)
     else:
-        client_links = []
+        client_links = ()
     detect_links = parse_links if parse_links is not None else links is None
 
     # URL spans: linked when detection is on and they are http(s) and clear of
     # client links; in every case nothing inside them is a mention/hashtag.
     url_spans = _find_urls(text)
     # (start, end, kind, payload) with kind 0 = mention, 1 = hashtag, 2 = link
-    found: list[tuple[int, int, int, Any]] = [(c.start, c.end, 2, c) for c in client_links]
+    found: list[tuple[int, int, int, Any]] = []
     blockers: list[tuple[int, int, _Link | None]] = []
+    if client_links:
+        for c in client_links:
+            found.append((c.start, c.end, 2, c))
+            blockers.append((c.start, c.end, c))
     if url_spans:
         for start, end, url in url_spans:
             blockers.append((start, end, None))
@@ -595,8 +633,6 @@ def parse_text(
                 and not any(start < c.end and c.start < end for c in client_links)
             ):
                 found.append((start, end, 2, _Link(start, end, url)))
-    if client_links:
-        blockers.extend((c.start, c.end, c) for c in client_links)
 
     if known_users and "@" in text:
         for m in _MENTION_RE.finditer(text):
@@ -607,59 +643,79 @@ def parse_text(
             if blockers and _blocked(blockers, start, end, "mention", m.group()):
                 continue
             found.append((start, end, 0, user))
-    for start, end, name in _iter_hashtags(text):
-        if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
-            continue
-        found.append((start, end, 1, name))
+    if "#" in text:
+        for start, end, name in _iter_hashtags(text):
+            if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
+                continue
+            found.append((start, end, 1, name))
     if len(found) > 1:
-        found.sort(key=lambda item: item[0])
+        found.sort(key=_first)
 
     mentions: list[dict[str, Any]] = []
     hashtags: list[dict[str, Any]] = []
     out_links: list[dict[str, Any]] = []
-    rendered: list[tuple[int, int, int, dict[str, Any]]] = []
+    # The html is built in the same pass (render_html(text, entities) gives
+    # the same string; the tests check it).  Escaping is per character, so
+    # pieces of the original text can be escaped separately.
+    escape = str if _NEEDS_ESCAPE(text) is None else _escape_text
+    markup = [_HTML_OPEN]
     pieces: list[str] = []
     last = 0
+    cursor = 0
     shift = 0  # characters inserted by anti-phishing amendments so far
     for start, end, kind, payload in found:
         pos = start + shift
         length = end - start
-        entity: dict[str, Any]
+        # Leading: nothing but whitespace before it, not even another entity.
+        leading = cursor == 0 and (start == 0 or text[:start].isspace())
+        if start > cursor:
+            markup.append(escape(text[cursor:start]))
+        inner = escape(text[start:end])
+        cursor = end
         if kind == 0:
             user_id, username = payload
-            entity = {
-                "name": username,
-                "id": str(user_id),
-                "pos": pos,
-                "len": length,
-                "is_leading": start == 0 or text[:start].isspace(),
-            }
-            mentions.append(entity)
+            user_id = str(user_id)
+            mentions.append(
+                {
+                    "name": username,
+                    "id": user_id,
+                    "pos": pos,
+                    "len": length,
+                    "is_leading": leading,
+                }
+            )
+            markup.append(
+                _MENTION_HTML.format(_escape_attr(user_id), _escape_attr(username), inner)
+            )
         elif kind == 1:
-            entity = {"name": payload, "pos": pos, "len": length}
-            hashtags.append(entity)
+            hashtags.append({"name": payload, "pos": pos, "len": length})
+            # A hashtag name is letters, digits, "_" and marks: nothing to escape.
+            markup.append(_HASHTAG_HTML.format(payload, inner))
         else:
             link: _Link = payload
             anchor = text[start:end]
             entity = {"text": anchor, "url": link.url, "pos": pos, "len": length}
+            markup.append(_LINK_HTML.format(_escape_attr(link.url), inner))
             host = link.host  # detected links show their own url: never amended
             if host and not _shows_own_domain(anchor, host):
                 amendment = f" [{host}]"
                 pieces.append(text[last:end])
                 pieces.append(amendment)
+                markup.append(_escape_text(amendment))
                 last = end
                 shift += len(amendment)
                 entity["amended_len"] = length + len(amendment)
             if not link.process_template:
                 entity["process_template"] = False
             out_links.append(entity)
-        rendered.append((pos, length, kind, entity))
+    markup.append(escape(text[cursor:]))
+    markup.append(_HTML_CLOSE)
     counted_length = len(text)
     if pieces:
         pieces.append(text[last:])
         text = "".join(pieces)
     entities = {"mentions": mentions, "hashtags": hashtags, "links": out_links}
-    return ParsedText(text, entities, _render(text, rendered), counted_length)
+    return ParsedText(text, entities, "".join(markup), counted_length)
 
 
 # --------------------------------------------------------------------------
@@ -668,6 +724,10 @@ def parse_text(
 
 _HTML_OPEN = '<span itemscope="https://app.net/schemas/Post">'
 _HTML_CLOSE = "</span>"
+# Attribute order as in the docs' text-processor example.
+_MENTION_HTML = '<span itemprop="mention" data-mention-id="{}" data-mention-name="{}">{}</span>'
+_HASHTAG_HTML = '<span itemprop="hashtag" data-hashtag-name="{}">{}</span>'
+_LINK_HTML = '<a href="{}">{}</a>'
 
 
 _NEEDS_ESCAPE = re.compile(r"[&<>\"'\n]").search
@@ -689,25 +749,24 @@ def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> 
     not overlapping; kind 0 = mention, 1 = hashtag, 2 = link."""
     if not items:
         return f"{_HTML_OPEN}{_escape_text(text)}{_HTML_CLOSE}"
+    # Most texts have nothing to escape at all: then no segment has either.
+    escape = str if _NEEDS_ESCAPE(text) is None else _escape_text
     out = [_HTML_OPEN]
     cursor = 0
     for pos, length, kind, entity in items:
         end = pos + length
         if pos > cursor:
-            out.append(_escape_text(text[cursor:pos]))
-        inner = _escape_text(text[pos:end])
+            out.append(escape(text[cursor:pos]))
+        inner = escape(text[pos:end])
         if kind == 0:
-            out.append(
-                f'<span itemprop="mention" data-mention-id="{_escape_attr(entity.get("id", ""))}"'
-                f' data-mention-name="{_escape_attr(entity.get("name", ""))}">{inner}</span>'
-            )
+            user_id, name = entity.get("id", ""), entity.get("name", "")
+            out.append(_MENTION_HTML.format(_escape_attr(user_id), _escape_attr(name), inner))
         elif kind == 1:
-            name = _escape_attr(entity.get("name", ""))
-            out.append(f'<span itemprop="hashtag" data-hashtag-name="{name}">{inner}</span>')
+            out.append(_HASHTAG_HTML.format(_escape_attr(entity.get("name", "")), inner))
         else:
-            out.append(f'<a href="{_escape_attr(entity["url"])}">{inner}</a>')
+            out.append(_LINK_HTML.format(_escape_attr(entity["url"]), inner))
         cursor = end
-    out.append(_escape_text(text[cursor:]))
+    out.append(escape(text[cursor:]))
     out.append(_HTML_CLOSE)
     return "".join(out)
 

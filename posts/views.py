@@ -31,7 +31,11 @@ class PostsApiView(ApiView):
 
     def post_data(self, post_id: int) -> dict:
         """Render a post freshly read (counters and flags as they now are)."""
-        return self.posts_data(rendering_queryset().filter(pk=post_id))[0]
+        rendered = self.posts_data(rendering_queryset().filter(pk=post_id))
+        if not rendered:
+            # Gone since the action committed: a repost whose original was deleted meanwhile.
+            raise NotFound(f"Post {post_id} no longer exists.")
+        return rendered[0]
 
     def source(self):
         return self.request.auth.application if self.request.auth is not None else None

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from adn_api.params import flag
 from posts.models import PostMention
+from posts.services.visibility import by_active_authors
 from users.models import Block, Follow, Mute
 
 
@@ -36,7 +37,7 @@ class StreamFilters:
     def condition(self, viewer, prefix: str = "") -> Q:
         """The condition on posts reached through ``prefix`` (e.g. ``"post__"``)."""
         p = prefix
-        condition = Q(**{f"{p}user__is_active": True})
+        condition = by_active_authors(p)  # suspended users' posts leave every stream
         if not self.include_deleted:
             condition &= Q(**{f"{p}is_deleted": False})
         if not self.include_machine:

@@ -45,9 +45,7 @@ def snapshot() -> dict:
                 "id", "is_deleted", "num_replies", "num_stars", "num_reposts", "text"
             )
         ),
-        "users": list(
-            User.objects.order_by("id").values_list("id", "posts_count", "stars_count")
-        ),
+        "users": list(User.objects.order_by("id").values_list("id", "posts_count", "stars_count")),
         "stars": Star.objects.count(),
         "reports": Report.objects.count(),
     }

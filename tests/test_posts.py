@@ -42,7 +42,7 @@ def test_json_post_has_entities_html_source_thread_and_canonical_url(
     assert [(x["url"], x["pos"], x["len"]) for x in data["entities"]["links"]] == [
         ("https://example.com/x", 24, 21)
     ]
-    assert 'data-mention-id="%s"' % bob.pk in data["html"]
+    assert f'data-mention-id="{bob.pk}"' in data["html"]
     assert '<a href="https://example.com/x">' in data["html"]
     assert data["source"] == {
         "name": "Test app",
@@ -95,9 +95,9 @@ def test_text_of_257_code_points_is_refused_and_nothing_is_saved(api, alice, tok
 
 def test_markdown_links_count_only_their_anchor_text(api, alice, token_for):
     url = "https://example.com/" + "x" * 300
-    data = new_post(api, token_for(alice), f"[read this]({url})", entities={
-        "parse_markdown_links": True
-    })
+    data = new_post(
+        api, token_for(alice), f"[read this]({url})", entities={"parse_markdown_links": True}
+    )
     assert data["text"].startswith("read this")
     assert data["entities"]["links"][0]["url"] == url
 
@@ -146,9 +146,7 @@ def test_annotations_are_stored_and_shown_only_when_asked(api, alice, token_for)
     assert "annotations" not in users_only and users_only["user"]["annotations"] == []
 
 
-def test_annotations_of_exactly_8192_bytes_are_accepted_and_one_more_is_not(
-    api, alice, token_for
-):
+def test_annotations_of_exactly_8192_bytes_are_accepted_and_one_more_is_not(api, alice, token_for):
     token = token_for(alice)
     # [{"type":"t","value":{"k":"…"}}] is 31 bytes around the string; "é" is 2 bytes in UTF-8
     # (and 6 as a \u escape: counting escapes would refuse this).
@@ -157,7 +155,9 @@ def test_annotations_of_exactly_8192_bytes_are_accepted_and_one_more_is_not(
     ok(api.post(POSTS, token, data={"text": "big", "annotations": fits}))
     before = snapshot()
     too_big = [{"type": "t", "value": {"k": "é" * 4081}}]
-    assert "8192" in error(api.post(POSTS, token, data={"text": "big", "annotations": too_big}), 400)
+    assert "8192" in error(
+        api.post(POSTS, token, data={"text": "big", "annotations": too_big}), 400
+    )
     assert snapshot() == before
 
 
@@ -318,9 +318,11 @@ def test_include_html_0_leaves_html_out(api, alice):
     assert data["text"] == "no html please"
 
 
-def test_retrieve_many_honours_include_deleted_and_include_muted(api, alice, bob, token_for):
-    carol_token = token_for(User.objects.create_user("carol", password="pw-carol-secret"))
-    carol = User.objects.get(username="carol")
+def test_retrieve_many_honours_include_deleted_and_include_muted(
+    api, alice, bob, make_user, token_for
+):
+    carol = make_user("carol")
+    carol_token = token_for(carol)
     kept, gone, muted = quick_post(alice, "kept"), quick_post(alice, "gone"), quick_post(bob)
     ok(api.delete(f"{POSTS}/{gone.pk}", token_for(alice)))
     graph.mute(carol, bob)
@@ -487,8 +489,8 @@ def test_replies_endpoint_returns_the_whole_thread_newest_first_from_any_post(
     assert all("pagination_id" in p for p in ok(response))
 
 
-def test_replies_honour_include_deleted_machine_and_muted(api, alice, bob, token_for):
-    carol = User.objects.create_user("carol", password="pw-carol-secret")
+def test_replies_honour_include_deleted_machine_and_muted(api, alice, bob, make_user, token_for):
+    carol = make_user("carol")
     root = quick_post(alice, "root")
     gone = quick_post(alice, "gone", reply_to=root.pk)
     ok(api.delete(f"{POSTS}/{gone.pk}", token_for(alice)))
@@ -532,6 +534,18 @@ def test_report_is_stored_once_and_mutes_the_author(api, alice, bob, token_for):
     )
     ok(api.post(f"{POSTS}/{post.pk}/report", token))  # a second report is accepted quietly
     assert Report.objects.count() == 1
+
+
+def test_reporting_a_repost_reports_its_original(api, alice, bob, make_user, token_for):
+    from reposts.services import repost
+
+    carol = make_user("carol")
+    original = quick_post(alice, "the content")
+    the_repost, _ = repost(bob, original)
+    data = ok(api.post(f"{POSTS}/{the_repost.pk}/report", token_for(carol)))
+    assert data["id"] == str(original.pk)
+    assert list(Report.objects.values_list("post_id", "reporter_id")) == [(original.pk, carol.pk)]
+    assert Mute.objects.filter(muter=carol, muted=alice).exists()
 
 
 def test_reporting_your_own_post_stores_the_report_without_muting(api, alice, token_for):

@@ -27,9 +27,7 @@ def counts(user: User) -> tuple[int, int]:
     return user.posts_count, user.stars_count
 
 
-def test_star_and_unstar_move_num_stars_you_starred_and_the_users_count(
-    api, alice, bob, token_for
-):
+def test_star_and_unstar_move_num_stars_you_starred_and_the_users_count(api, alice, bob, token_for):
     post = quick_post(alice, "star me")
     token = token_for(bob)
     starred = ok(api.post(f"{POSTS}/{post.pk}/star", token))

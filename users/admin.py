@@ -1,10 +1,11 @@
 """Admin for accounts and the follow/mute/block graph."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from .models import Block, Follow, Mute, User
+from .services.moderation import suspend, unsuspend
 
 
 @admin.register(User)
@@ -25,6 +26,7 @@ class ADNUserAdmin(UserAdmin):
     list_filter = ("type", "is_active", "is_staff")
     search_fields = ("username", "name", "email")
     ordering = ("-date_joined",)
+    actions = ("suspend_users", "unsuspend_users")
     # Counters follow the rows they count; editing them by hand would make them lie.
     readonly_fields = ("followers_count", "following_count", "posts_count", "stars_count", "guid")
     fieldsets = (
@@ -60,6 +62,27 @@ class ADNUserAdmin(UserAdmin):
             },
         ),
     )
+
+    @admin.action(description="Suspend selected users", permissions=["change"])
+    def suspend_users(self, request, queryset) -> None:
+        # Suspension: no sign-in, tokens refused, posts hidden; see users/services/moderation.py.
+        chosen = list(queryset.exclude(pk=request.user.pk))
+        if len(chosen) < len(queryset):
+            self.message_user(request, "You cannot suspend yourself.", messages.WARNING)
+        suspended = set(suspend(u.pk for u in chosen))
+        for user in chosen:
+            if user.pk in suspended:
+                self.log_change(request, user, "Suspended")
+        self.message_user(request, f"Suspended {len(suspended)} user(s).", messages.SUCCESS)
+
+    @admin.action(description="Lift the suspension of selected users", permissions=["change"])
+    def unsuspend_users(self, request, queryset) -> None:
+        chosen = list(queryset)
+        restored = set(unsuspend(u.pk for u in chosen))
+        for user in chosen:
+            if user.pk in restored:
+                self.log_change(request, user, "Suspension lifted")
+        self.message_user(request, f"Restored {len(restored)} user(s).", messages.SUCCESS)
 
 
 class RelationAdmin(admin.ModelAdmin):

@@ -6,6 +6,7 @@ from adn_api.errors import BadRequest, NotFound
 from adn_api.pagination import parse_id
 
 from ..models import Post
+from .visibility import by_active_authors
 
 MAX_IDS = 200
 
@@ -14,7 +15,7 @@ def get_post(post_id: str | int) -> Post:
     pk = parse_id(str(post_id), "post id")
     post = (
         Post.objects.select_related("user", "repost_of", "repost_of__user")
-        .filter(pk=pk, user__is_active=True)
+        .filter(by_active_authors(), pk=pk)
         .first()
     )
     if post is None:
@@ -44,3 +45,16 @@ def parse_post_ids(ids: str) -> list[int]:
     if len(parts) > MAX_IDS:
         raise BadRequest(f"At most {MAX_IDS} ids may be asked for at once.")
     return list(dict.fromkeys(parse_id(part, "post id") for part in parts))
+
+
+def find_post_by_guid(guid: str) -> Post | None:
+    """The standing post (original, reply or repost) with this guid, by an active user; None for
+    anything else, a malformed guid included (diaspora names posts by guid)."""
+    guid = guid.strip().lower()
+    if len(guid) != 32 or not all(ch in "0123456789abcdef" for ch in guid):
+        return None
+    return (
+        Post.objects.select_related("user", "repost_of", "repost_of__user")
+        .filter(by_active_authors(), guid=guid, is_deleted=False)
+        .first()
+    )

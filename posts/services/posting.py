@@ -141,18 +141,25 @@ def delete_post(user: User, post_id) -> Post:
     """Delete a post of ``user``'s. An original stays as a tombstone (threads keep their shape)
     and takes its reposts with it; a repost disappears. Returns the post as it now is (for a
     repost: its original)."""
-    from reposts.services import delete_repost
-
     post = get_post(post_id)
     if post.user_id != user.pk:
         raise Forbidden("You can only delete your own posts.")
+    return erase_post(post)
+
+
+def erase_post(post: Post) -> Post:
+    """Delete ``post`` once the caller has settled who may: ``delete_post`` lets its author,
+    ``comments.delete_reply`` also the author of the post it replies to."""
+    from reposts.services import delete_repost
+
     if post.repost_of_id:
         original, deleted = delete_repost(post)
         if not deleted:
             raise NotFound(f"Post {post.pk} is already deleted.")
         return original
     with transaction.atomic():
-        post = lock_post(post.pk, exclusive=True)
+        post_id = post.pk
+        post = lock_post(post_id, exclusive=True)
         if post is None or post.is_deleted:
             raise NotFound(f"Post {post_id} is already deleted.")
         reposts = list(Post.objects.filter(repost_of=post).select_for_update().order_by("id"))

@@ -20,6 +20,12 @@ from .lookup import lock_post
 
 def star(user: User, post: Post) -> Post:
     """Star the post (the original, for a repost); starring twice changes nothing."""
+    return add_star(user, post)[0]
+
+
+def add_star(user: User, post: Post) -> tuple[Post, bool]:
+    """``star``, also saying whether this call made the star (diaspora answers a second like
+    with 409)."""
     target_id = post.repost_of_id or post.pk
     with transaction.atomic():
         target = lock_post(target_id)
@@ -31,13 +37,18 @@ def star(user: User, post: Post) -> Post:
             with transaction.atomic():
                 Star.objects.create(user=user, post=target)
         except IntegrityError:
-            return target  # already starred
+            return target, False  # already starred
         shift(Post, target.pk, num_stars=1)
         shift(User, user.pk, stars_count=1)
-    return target
+    return target, True
 
 
 def unstar(user: User, post: Post) -> Post:
+    return remove_star(user, post)[0]
+
+
+def remove_star(user: User, post: Post) -> tuple[Post, bool]:
+    """``unstar``, also saying whether there was a star to remove (diaspora: 410 if not)."""
     target_id = post.repost_of_id or post.pk
     with transaction.atomic():
         target = lock_post(target_id)
@@ -45,4 +56,4 @@ def unstar(user: User, post: Post) -> Post:
         if deleted:
             shift(Post, target_id, num_stars=-1)
             shift(User, user.pk, stars_count=-1)
-    return target
+    return target, bool(deleted)

@@ -14,8 +14,18 @@ from adn_api.params import flag
 from users.models import Mute
 
 
+def by_active_authors(prefix: str = "") -> Q:
+    """Posts whose author's account is active, and for a repost its original's author's too: a
+    suspended user's posts (and reposts of them, which show their content) leave every stream and
+    lookup at read time, and come back if the suspension is lifted."""
+    return Q(**{f"{prefix}user__is_active": True}) & (
+        Q(**{f"{prefix}repost_of__isnull": True})
+        | Q(**{f"{prefix}repost_of__user__is_active": True})
+    )
+
+
 def post_list_filter(request, viewer, *, prefix: str = "") -> Q:
-    condition = Q()
+    condition = by_active_authors(prefix)
     if not flag(request, "include_deleted", True):
         condition &= Q(**{f"{prefix}is_deleted": False})
     if not flag(request, "include_machine", False):

@@ -2,8 +2,10 @@
 
 Rows are written in batches with bulk inserts that skip rows already there, so delivering the
 same batch twice (a retried task) changes nothing. For a repost, each batch first claims the
-followers in the dedupe store (one pipelined round trip) and only those who were not shown the
-original recently get the row.
+followers in the dedupe store (one round trip) and only those who were not shown the original
+recently get the row.
+
+bench/fanout measures this against a bare bulk insert of the same rows.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from posts.models import Post, PostMention
@@ -26,21 +28,36 @@ logger = logging.getLogger(__name__)
 
 
 def follower_batches(user_id: int, size: int) -> Iterator[list[int]]:
-    """Follower ids in ascending batches (keyset pagination: no OFFSET over 10k rows)."""
+    """Follower ids in batches, in follow order: keyset pagination on the follow's id walks the
+    (followee, id) index, with no OFFSET and no sort of all the followers for each batch."""
     last = 0
     while True:
-        batch = list(
-            Follow.objects.filter(followee_id=user_id, follower_id__gt=last)
-            .order_by("follower_id")
-            .values_list("follower_id", flat=True)[:size]
+        rows = list(
+            Follow.objects.filter(followee_id=user_id, id__gt=last)
+            .order_by("id")
+            .values_list("id", "follower_id")[:size]
         )
-        if not batch:
+        if not rows:
             return
-        yield batch
-        last = batch[-1]
+        yield [follower_id for _, follower_id in rows]
+        last = rows[-1][0]
 
 
 def write_rows(owner_ids: list[int], post_id: int, *, is_mention: bool = False) -> None:
+    """Insert the rows, skipping those already there (the unique constraint decides)."""
+    if not owner_ids:
+        return
+    if connection.vendor == "postgresql":
+        # One statement, one array parameter: no model objects and no three parameters a row,
+        # which cost more than the insert itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {StreamItem._meta.db_table} (owner_id, post_id, is_mention) "
+                "SELECT owner, %s, %s FROM unnest(%s::bigint[]) AS owner "
+                "ON CONFLICT DO NOTHING",
+                [post_id, is_mention, list(owner_ids)],
+            )
+        return
     StreamItem.objects.bulk_create(
         [StreamItem(owner_id=o, post_id=post_id, is_mention=is_mention) for o in owner_ids],
         ignore_conflicts=True,

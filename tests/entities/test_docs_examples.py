@@ -107,9 +107,7 @@ def test_text_processor_example_entities_and_html():
     )
     assert parsed.entities == {
         "hashtags": [{"len": 8, "name": "awesome", "pos": 8}],
-        "links": [
-            {"len": 17, "pos": 39, "text": "http://google.com", "url": "http://google.com"}
-        ],
+        "links": [{"len": 17, "pos": 39, "text": "http://google.com", "url": "http://google.com"}],
         # The docs leave is_leading out of this example; App.net always sent it.
         "mentions": [{"id": "3", "len": 10, "name": "voidfiles", "pos": 22, "is_leading": False}],
     }
@@ -129,9 +127,7 @@ def test_real_user_description_bare_domain_and_hashtag_after_crlf():
     assert parsed.entities == {
         "mentions": [],
         "hashtags": [{"name": "MondayNightDanceParty", "pos": 23, "len": 22}],
-        "links": [
-            {"text": "s3rv.com/mndp", "url": "http://s3rv.com/mndp", "pos": 57, "len": 13}
-        ],
+        "links": [{"text": "s3rv.com/mndp", "url": "http://s3rv.com/mndp", "pos": 57, "len": 13}],
     }
 
 

@@ -51,7 +51,13 @@ def tags_of(html):
 
 def assert_only_safe_markup(html):
     allowed = {
-        "span": {"itemscope", "itemprop", "data-mention-id", "data-mention-name", "data-hashtag-name"},
+        "span": {
+            "itemscope",
+            "itemprop",
+            "data-mention-id",
+            "data-mention-name",
+            "data-hashtag-name",
+        },
         "a": {"href"},
         "br": set(),
     }
@@ -151,8 +157,10 @@ def test_email_address_is_neither_a_link_nor_a_mention():
 def test_only_http_and_https_urls_become_links(text):
     parsed = parse(text)
     assert all(e["url"].startswith(("http://", "https://")) for e in parsed.entities["links"])
-    assert all(not e["text"].startswith(("javascript", "data", "ftp", "mailto", "//", "vb"))
-               for e in parsed.entities["links"])
+    assert all(
+        not e["text"].startswith(("javascript", "data", "ftp", "mailto", "//", "vb"))
+        for e in parsed.entities["links"]
+    )
     assert_only_safe_markup(parsed.html)
 
 
@@ -291,15 +299,22 @@ def test_client_link_text_that_matches_is_accepted():
         ([{"pos": 0, "len": 2, "url": "data:text/html,hi"}], "http:// or https://"),
         ([{"pos": 0, "len": 2, "url": "ftp://x.com/a"}], "http:// or https://"),
         ([{"pos": 0, "len": 2, "url": "/relative"}], "http:// or https://"),
-        ([{"pos": 0, "len": 2, "url": "https://"}], "with a host"),
+        ([{"pos": 0, "len": 2, "url": "https://"}], "with a valid host"),
+        ([{"pos": 0, "len": 2, "url": "https://a<b>c.example/"}], "with a valid host"),
         ([{"pos": 0, "len": 2, "url": "https://x.com/a b"}], "whitespace"),
         ([{"pos": 0, "len": 2, "url": "https://x.com", "text": "nope"}], "does not match"),
         ([{"pos": 0, "len": 2, "url": "https://x.com", "process_template": "no"}], "true or false"),
         (
-            [{"pos": 0, "len": 4, "url": "https://x.com"}, {"pos": 3, "len": 2, "url": "https://y.com"}],
+            [
+                {"pos": 0, "len": 4, "url": "https://x.com"},
+                {"pos": 3, "len": 2, "url": "https://y.com"},
+            ],
             r"links\[0\] and entities.links\[1\] overlap",
         ),
-        ([{"pos": 0, "len": 4, "url": "https://x.com"}], "partially overlaps the hashtag '#tagged'"),
+        (
+            [{"pos": 0, "len": 4, "url": "https://x.com"}],
+            "partially overlaps the hashtag '#tagged'",
+        ),
     ],
 )
 def test_malformed_client_links_raise_entity_error(links_value, message):
@@ -421,9 +436,10 @@ def test_leading_mentions():
     ],
 )
 def test_things_that_are_not_mentions(text):
-    assert parse(text, known_users={"berg": (2, "berg"), "b" * 20: (9, "b" * 20)}).entities[
-        "mentions"
-    ] == []
+    assert (
+        parse(text, known_users={"berg": (2, "berg"), "b" * 20: (9, "b" * 20)}).entities["mentions"]
+        == []
+    )
 
 
 def test_mentions_around_punctuation():
@@ -463,9 +479,7 @@ def test_hashtag_names(text, names):
 
 def test_hashtag_then_link_then_mention_without_gaps_in_the_output():
     parsed = parse("#tag http://x.com @berg")
-    found = sorted(
-        (e["pos"], e["len"]) for kind in parsed.entities.values() for e in kind
-    )
+    found = sorted((e["pos"], e["len"]) for kind in parsed.entities.values() for e in kind)
     assert found == [(0, 4), (5, 12), (18, 5)]
 
 
@@ -485,7 +499,7 @@ def test_markup_in_urls_is_escaped_in_href():
     assert_only_safe_markup(parsed.html)
     client = parse(
         "link",
-        links=[{"pos": 0, "len": 4, "url": "https://x.example/\"><script>alert(1)</script>"}],
+        links=[{"pos": 0, "len": 4, "url": 'https://x.example/"><script>alert(1)</script>'}],
     )
     assert "<script" not in client.html
     assert_only_safe_markup(client.html)

@@ -16,21 +16,25 @@ USERS = {"berg": (2, "berg"), "a": (3, "A"), "x_1": (4, "X_1")}
 
 # Characters that matter to the parser, plus letters of several scripts, a
 # combining mark, emoji (astral, with modifiers and ZWJ) and whitespace.
-CHARS = list("@#[]().:/<>&\"' \n\r\t-_?=!,;%{}|\\`~$+*^") + list("abxyzBERG019") + [
-    "é",
-    "日",
-    "ж",
-    "\u0301",  # combining acute
-    "\u093f",  # Devanagari vowel sign
-    "\u200d",  # zero width joiner
-    "\ufe0f",  # variation selector
-    "\u202e",  # right-to-left override
-    "😀",
-    "👍🏽",
-    "🇯🇵",
-    "\u00a0",
-    "\u3000",
-]
+CHARS = (
+    list("@#[]().:/<>&\"' \n\r\t-_?=!,;%{}|\\`~$+*^")
+    + list("abxyzBERG019")
+    + [
+        "é",
+        "日",
+        "ж",
+        "\u0301",  # combining acute
+        "\u093f",  # Devanagari vowel sign
+        "\u200d",  # zero width joiner
+        "\ufe0f",  # variation selector
+        "\u202e",  # right-to-left override
+        "😀",
+        "👍🏽",
+        "🇯🇵",
+        "\u00a0",
+        "\u3000",
+    ]
+)
 TOKENS = [
     "http://",
     "https://",
@@ -53,7 +57,7 @@ TOKENS = [
     "#123",
     "#日本",
     "[x](http://a.example)",
-    "[<b>](https://b.example/\"q)",
+    '[<b>](https://b.example/"q)',
     "[y](javascript:alert(1))",
     "](",
     "{post_id}",
@@ -61,9 +65,9 @@ TOKENS = [
     "&amp;",
 ]
 
-texts = st.lists(
-    st.one_of(st.sampled_from(CHARS), st.sampled_from(TOKENS)), max_size=40
-).map("".join) | st.text(max_size=60)
+texts = st.lists(st.one_of(st.sampled_from(CHARS), st.sampled_from(TOKENS)), max_size=40).map(
+    "".join
+) | st.text(max_size=60)
 
 options = st.fixed_dictionaries(
     {
@@ -178,7 +182,9 @@ def check_invariants(parsed, *, original=None):
 @given(text=texts, opts=options)
 @example(text="@berg FIRST post on this new site #newsocialnetwork", opts={})
 @example(text="👉http://x.com/😀 #日本語 @BERG's", opts={})
-@example(text="[a](http://a.example)[b](https://b.example/x_(y))", opts={"parse_markdown_links": True})
+@example(
+    text="[a](http://a.example)[b](https://b.example/x_(y))", opts={"parse_markdown_links": True}
+)
 def test_detected_entities_are_consistent_with_the_text(text, opts):
     parsed = parse_text(text, known_users=USERS, **opts)
     check_invariants(parsed, original=None if opts.get("parse_markdown_links") else text)
@@ -198,7 +204,7 @@ def text_with_links(draw):
                     "https://a.example/x",
                     "http://B.example",
                     "https://c.example/{post_id}",
-                    "https://user@d.example/\"<>",
+                    'https://user@d.example/"<>',
                     "javascript:alert(1)",
                     "https://",
                 ]
@@ -267,3 +273,17 @@ def test_fast_linkify_punctuation_class_is_the_stock_one_for_every_code_point():
     for cp in range(0x110000):
         ch = chr(cp)
         assert bool(guarded.fullmatch(ch)) == bool(stock.fullmatch(ch)), hex(cp)
+
+
+@SETTINGS
+@given(
+    url=st.tuples(
+        st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "http:", "javascript:"]),
+        st.text(
+            alphabet=st.sampled_from(list("abcXYZ019.-_@:/?#[]%\\<>\"'~") + ["é", "日", "😀"]),
+            max_size=25,
+        ),
+    ).map("".join)
+)
+def test_http_host_shortcut_agrees_with_urlsplit(url):
+    assert core._http_host(url) == core._urlsplit_host(url)

@@ -1,0 +1,192 @@
+"""What bench/fanout and bench/stream_read share: a seeded bench database, and real processes.
+
+A bench database is created, migrated and filled by ``manage.py seed_demo`` the first time, and
+reused afterwards: the seed's arguments are kept as the database's comment, so a database seeded
+with other sizes (or holding anything else) is never reused by mistake, nor wiped unless asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/adn_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+# ≥ 1,000,000 stream rows, and a celebrity with 10,000 followers for the fan-out bench.
+LARGE = [
+    "--users",
+    "1000",
+    "--posts-per-user",
+    "20",
+    "--follows-per-user",
+    "50",
+    "--reposts",
+    "2000",
+    "--celebrity-followers",
+    "10000",
+    "--seed",
+    "1",
+]
+# The same shape of user (as many follows and posts: streams as long) in a tenth of the rows.
+SMALL = [
+    "--users",
+    "100",
+    "--posts-per-user",
+    "20",
+    "--follows-per-user",
+    "50",
+    "--reposts",
+    "200",
+    "--celebrity-followers",
+    "1000",
+    "--seed",
+    "1",
+]
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def sibling_database(url: str, suffix: str) -> str:
+    """The URL of another database on the same server: ``adn_bench`` → ``adn_bench_100k``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path + suffix))
+
+
+def use_environment(db_url: str) -> dict[str, str]:
+    """Point this process (and the processes it starts) at the bench's database and Redis."""
+    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "adn_api.settings",
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or redis_url,
+            "DEBUG": "0",
+        }
+    )
+    return dict(os.environ)
+
+
+def _server_url(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+def _name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _comment(url: str) -> str | None:
+    with psycopg.connect(_server_url(url), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [_name(url)],
+        ).fetchone()
+    return None if row is None else (row[0] or "")
+
+
+def _create(url: str, *, drop: bool) -> None:
+    name = psycopg.sql.Identifier(_name(url))
+    with psycopg.connect(_server_url(url), autocommit=True) as conn:
+        if drop:
+            conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def manage(db_url: str, *args: str) -> None:
+    env = {**use_environment(db_url), "DATABASE_URL": db_url}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def seeded_database(url: str, seed_args: list[str], *, reseed: bool) -> str:
+    """``url``'s database, migrated and seeded with ``seed_args`` (created if missing)."""
+    signature = "seed_demo " + " ".join(seed_args)
+    comment = _comment(url)
+    if comment is None or reseed:
+        _create(url, drop=comment is not None)
+    elif comment not in ("", signature):
+        raise SystemExit(
+            f"{_name(url)} was seeded with other sizes ({comment!r}); pass --reseed to drop and "
+            "seed it again."
+        )
+    manage(url, "migrate", "--verbosity", "0")
+    if _comment(url) != signature:
+        print(f"seeding {_name(url)}: {signature} (once; later runs reuse it)", flush=True)
+        try:
+            manage(url, "seed_demo", *seed_args)
+        except subprocess.CalledProcessError:
+            raise SystemExit(
+                f"{_name(url)} could not be seeded (not empty?). Point DATABASE_URL at a bench "
+                "database, or pass --reseed to drop and seed this one."
+            ) from None
+        with psycopg.connect(url) as conn:
+            conn.execute(
+                psycopg.sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    psycopg.sql.Identifier(_name(url)), psycopg.sql.Literal(signature)
+                )
+            )
+    return url
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.01) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(poll)
+    raise SystemExit(f"timed out after {timeout}s waiting for {what}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def process(
+    command: list[str], env: dict[str, str], ready: Callable[[str], bool], what: str
+) -> Iterator[Path]:
+    """A child process in its own session, stopped (SIGTERM, then SIGKILL) on the way out;
+    yields the path of its log once ``ready(log text)`` holds."""
+    log = Path(tempfile.mkstemp(prefix="bench-", suffix=".log")[1])
+    with log.open("w") as out:
+        child = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_for(
+            lambda: child.poll() is not None or ready(log.read_text(errors="replace")), 60, what
+        )
+        if child.poll() is not None:
+            raise SystemExit(f"{what} failed:\n{log.read_text(errors='replace')[-3000:]}")
+        yield log
+    finally:
+        if child.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                child.wait(5)
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"

@@ -1,0 +1,18 @@
+"""Routes of the diaspora dialect, mounted at ``/api/v1/``."""
+
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("posts/<str:guid>", views.PostView.as_view()),
+    path("posts/<str:guid>/reshares", views.ResharesView.as_view()),
+    path("posts/<str:guid>/comments", views.CommentsView.as_view()),
+    path("posts/<str:guid>/comments/<str:comment_guid>", views.CommentView.as_view()),
+    path(
+        "posts/<str:guid>/comments/<str:comment_guid>/report",
+        views.CommentReportView.as_view(),
+    ),
+    path("posts/<str:guid>/likes", views.LikesView.as_view()),
+    re_path(r"^.*$", views.DiasporaUnknownRouteView.as_view()),
+]

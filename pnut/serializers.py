@@ -1,0 +1,321 @@
+"""pnut.io's spelling of posts, users, tokens and processed text, and of a new post's body.
+
+Every object is reshaped from the ADN rendering of the same rows (``PostPage`` for posts, with its
+constant-query viewer context, and ``user_to_adn`` for users), so viewer flags, counters, the
+deleted-post rules and image defaults are decided in one place and the two dialects cannot
+disagree. This module only renames and regroups fields as the pnut docs spell them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from adn_api.errors import BadRequest
+from adn_api.params import flag
+from adn_api.views import token_to_adn
+from entities.core import ParsedText
+from posts.models import Post
+from posts.serializers import PostOptions, PostPage
+from posts.serializers import _flag_value as flag_value
+from users.models import User
+from users.serializers import user_to_adn
+from users.services.viewer import ViewerContext
+
+ADN_SCHEMA = 'itemscope="https://app.net/schemas/Post"'
+PNUT_SCHEMA = 'itemscope="https://pnut.io/schemas/Post"'
+
+
+def pnut_html(html: str) -> str:
+    """Our stored (ADN) markup in pnut's vocabulary: its schema URL and ``tag`` for ``hashtag``.
+
+    Plain replacements are safe: every ``"`` of user text and attribute values is escaped when
+    the markup is made, so the quoted strings below can only be the server's own markup.
+    """
+    return (
+        html.replace(ADN_SCHEMA, PNUT_SCHEMA, 1)
+        .replace('itemprop="hashtag"', 'itemprop="tag"')
+        .replace('data-hashtag-name="', 'data-tag-name="')
+    )
+
+
+def pnut_entities(entities: dict) -> dict:
+    """ADN ``mentions/hashtags/links`` as pnut's ``mentions/tags/links``."""
+    links = []
+    for link in entities.get("links") or ():
+        item = {"link": link["url"], "text": link["text"], "pos": link["pos"], "len": link["len"]}
+        if "amended_len" in link:
+            item["amended_len"] = link["amended_len"]
+        links.append(item)
+    mentions = [
+        {
+            "id": m["id"],
+            "text": m["name"],
+            "pos": m["pos"],
+            "len": m["len"],
+            "is_leading": bool(m.get("is_leading", False)),
+        }
+        for m in entities.get("mentions") or ()
+    ]
+    tags = [
+        {"text": t["name"], "pos": t["pos"], "len": t["len"]}
+        for t in entities.get("hashtags") or ()
+    ]
+    return {"links": links, "mentions": mentions, "tags": tags}
+
+
+def raw_from_annotations(annotations: Iterable[dict]) -> dict[str, list]:
+    """ADN annotations ``[{type, value}]`` as pnut raw ``{type: [value, …]}``."""
+    raw: dict[str, list] = {}
+    for annotation in annotations:
+        raw.setdefault(annotation["type"], []).append(annotation["value"])
+    return raw
+
+
+def annotations_from_raw(raw: Any) -> list | None:
+    """pnut raw as sent (``{type: [value, …]}``, or the older ``[{type, value}]``) as the
+    annotations the domain stores and validates."""
+    if raw is None or isinstance(raw, list):
+        return raw
+    if not isinstance(raw, dict):
+        raise BadRequest("raw must be an object of {type: [value, …]}.")
+    annotations = []
+    for kind, values in raw.items():
+        if not isinstance(values, list):
+            raise BadRequest(f"raw[{str(kind)[:60]!r}] must be a list of objects.")
+        annotations.extend({"type": kind, "value": value} for value in values)
+    return annotations
+
+
+@dataclass(frozen=True)
+class PnutOptions:
+    """pnut's general post and user parameters (``include_*``), read once per request."""
+
+    post_html: bool = True
+    user_html: bool = True
+    counts: bool = True
+    client: bool = True
+    user: bool = True
+    post_raw: bool = False
+    user_raw: bool = False
+    bookmarked_by: bool = False
+    reposted_by: bool = False
+
+    @classmethod
+    def from_request(cls, request) -> PnutOptions:
+        def html(name: str) -> bool:
+            # pnut: include_html takes priority over the per-object flags when present.
+            if "include_html" in request.query_params:
+                return flag(request, "include_html", True)
+            return flag(request, name, True)
+
+        raw = flag(request, "include_raw", False)
+        return cls(
+            post_html=html("include_post_html"),
+            user_html=html("include_user_html"),
+            counts=flag(request, "include_counts", True),
+            client=flag(request, "include_client", True),
+            user=flag(request, "include_user", True),
+            post_raw=raw or flag(request, "include_post_raw", False),
+            user_raw=raw or flag(request, "include_user_raw", False),
+            bookmarked_by=flag(request, "include_bookmarked_by", False),
+            reposted_by=flag(request, "include_reposted_by", False),
+        )
+
+    def post_options(self) -> PostOptions:
+        """What ``PostPage`` must load for this rendering (html is dropped here, not there)."""
+        return PostOptions(
+            include_annotations=self.post_raw,
+            include_starred_by=self.bookmarked_by,
+            include_reposters=self.reposted_by,
+        )
+
+
+def _image(adn_image: dict) -> dict:
+    return {
+        "link": adn_image["url"],
+        "width": adn_image["width"],
+        "height": adn_image["height"],
+        "is_default": adn_image["is_default"],
+    }
+
+
+VIEWER_KEYS = ("follows_you", "you_blocked", "you_follow", "you_muted", "you_can_follow")
+
+
+def user_from_adn(adn: dict, options: PnutOptions) -> dict:
+    """pnut's user object from ADN's rendering of the same user."""
+    description = adn["description"]
+    content = {
+        "text": description["text"],
+        "entities": pnut_entities(description["entities"]),
+        "avatar_image": _image(adn["avatar_image"]),
+        "cover_image": _image(adn["cover_image"]),
+    }
+    if options.user_html:
+        content["html"] = pnut_html(description.get("html", ""))
+    data = {
+        "id": adn["id"],
+        "username": adn["username"],
+        "name": adn["name"],
+        "type": adn["type"],
+        "locale": adn["locale"],
+        "timezone": adn["timezone"],
+        "created_at": adn["created_at"],
+        "content": content,
+    }
+    if options.counts:
+        counts = adn["counts"]
+        data["counts"] = {
+            "bookmarks": counts["stars"],
+            # Users here publish no clients and invite no one: pnut's two extra counters are 0.
+            "clients": 0,
+            "followers": counts["followers"],
+            "following": counts["following"],
+            "posts": counts["posts"],
+            "users": 0,
+        }
+    data.update({key: adn[key] for key in VIEWER_KEYS if key in adn})
+    if options.user_raw:
+        data["raw"] = {}  # users carry no raw (annotations) here yet; the key was asked for
+    if "pagination_id" in adn:
+        data["pagination_id"] = adn["pagination_id"]
+    return data
+
+
+def users_to_pnut(users: Iterable[User], viewer, options: PnutOptions) -> list[dict]:
+    """A page of users: one query for the viewer's relationships, whatever its size."""
+    users = list(users)
+    context = ViewerContext.load(viewer, (u.pk for u in users))
+    return [user_from_adn(user_to_adn(u, context), options) for u in users]
+
+
+class PnutPostPage:
+    """A page of posts in pnut's shape, on ``PostPage``'s constant-query context."""
+
+    def __init__(self, posts: Iterable[Post], viewer, options: PnutOptions):
+        self.page = PostPage(list(posts), viewer, options.post_options())
+        self.options = options
+
+    def render(self) -> list[dict]:
+        return [self.post(post) for post in self.page.posts]
+
+    def post(self, post: Post) -> dict:
+        return self._from_adn(self.page.adn(post), post)
+
+    def _user(self, adn_user: dict) -> dict | str:
+        return user_from_adn(adn_user, self.options) if self.options.user else adn_user["id"]
+
+    def _from_adn(self, adn: dict, post: Post) -> dict:
+        options = self.options
+        # A repost mirrors the acted-on post's content, counts and raw (pnut's repost docs); its
+        # viewer flags mirror it too, since bookmarking or reposting a repost acts on the original.
+        acted_on = adn.get("repost_of", adn)
+        data: dict[str, Any] = {"id": adn["id"], "created_at": adn["created_at"]}
+        if options.client:
+            source = adn["source"]
+            data["source"] = {
+                "id": source["client_id"],
+                "link": source["link"],
+                "name": source["name"],
+            }
+        data["user"] = self._user(adn["user"])
+        data["thread_id"] = adn["thread_id"]
+        if adn["reply_to"]:
+            data["reply_to"] = adn["reply_to"]
+        if options.counts:
+            data["counts"] = {
+                "bookmarks": acted_on["num_stars"],
+                "replies": acted_on["num_replies"],
+                "reposts": acted_on["num_reposts"],
+                # Sub-threads are not tracked here: pnut's ``threads`` counter is always 0.
+                "threads": 0,
+            }
+        if post.is_deleted:
+            data["is_deleted"] = True  # and no content, as pnut's docs say
+        else:
+            content = {"text": acted_on["text"], "entities": pnut_entities(acted_on["entities"])}
+            if options.post_html:
+                content["html"] = pnut_html(acted_on["html"])
+            data["content"] = content
+        if post.is_nsfw:
+            data["is_nsfw"] = True
+        if "you_starred" in adn:
+            data["you_bookmarked"] = acted_on["you_starred"]
+            data["you_reposted"] = acted_on["you_reposted"]
+        if options.post_raw:
+            data["raw"] = raw_from_annotations(acted_on.get("annotations", []))
+        if options.bookmarked_by:
+            data["bookmarked_by"] = [self._user(u) for u in adn["starred_by"]]
+        if options.reposted_by:
+            data["reposted_by"] = [self._user(u) for u in adn["reposters"]]
+        if post.repost_of_id:
+            data["repost_of"] = self._from_adn(adn["repost_of"], post.repost_of)
+        if "pagination_id" in adn:
+            data["pagination_id"] = adn["pagination_id"]
+        return data
+
+
+def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:
+    """pnut's token object: the app as ``{id, link, name}``, the scopes, the user."""
+    adn = token_to_adn(token, render_user)
+    app = adn["app"]
+    data = {
+        "app": {"id": app["client_id"], "link": app["link"], "name": app["name"]},
+        "scopes": adn["scopes"],
+    }
+    if "user" in adn:
+        data["user"] = adn["user"]
+        data["storage"] = {"available": 0, "total": 0}  # no file storage on this server
+    return data
+
+
+def processed_text_to_pnut(parsed: ParsedText) -> dict:
+    """The text processor's answer, flat as pnut's docs show it."""
+    return {"text": parsed.text, "html": pnut_html(parsed.html), **pnut_entities(parsed.entities)}
+
+
+@dataclass
+class NewPnutPost:
+    """A new post's fields as pnut clients send them (JSON or form).
+
+    Unlike App.net, pnut parses markdown links by default; ``raw`` carries the annotations.
+    """
+
+    text: object = ""
+    reply_to: object = None
+    is_nsfw: bool = False
+    annotations: list | None = None
+    parse_links: bool | None = None
+    parse_markdown_links: bool = True
+
+    @classmethod
+    def from_request(cls, request) -> NewPnutPost:
+        data = request.data
+        if not hasattr(data, "get"):
+            raise BadRequest("The body must be a JSON object or a form.")
+        entities = data.get("entities")
+        if entities is None:
+            entities = {}
+        if not isinstance(entities, dict):
+            raise BadRequest("entities must be an object (use JSON to send entities).")
+        parse_links = entities.get("parse_links")
+        return cls(
+            text=data.get("text", ""),
+            reply_to=data.get("reply_to"),
+            is_nsfw=flag_value(data.get("is_nsfw", False), "is_nsfw"),
+            annotations=annotations_from_raw(data.get("raw")),
+            parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
+            parse_markdown_links=flag_value(
+                entities.get("parse_markdown_links", True), "parse_markdown_links"
+            ),
+        )
+
+
+def nsfw_from_request(request) -> bool:
+    """``is_nsfw`` of a repost request body (absent: false)."""
+    data = request.data
+    if not hasattr(data, "get"):
+        raise BadRequest("The body must be a JSON object or a form.")
+    return flag_value(data.get("is_nsfw", False), "is_nsfw")

@@ -1,0 +1,39 @@
+"""Fixtures for the operations tests: a moderator signed in to the admin, and page readers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+
+@pytest.fixture
+def moderator(make_user):
+    return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def moderator_client(moderator) -> Client:
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+FIGURE = re.compile(r'data-figure="([\w-]+)"[^>]*>\s*([^<]*?)\s*<')
+
+
+def figures(html: str) -> dict[str, str]:
+    """The dashboard's figures by name, as the page shows them."""
+    return dict(FIGURE.findall(html))
+
+
+DAY_ROW = re.compile(
+    r'<tr data-day="([\d-]+)">.*?<td data-series="posts">(\d+)</td>'
+    r'<td data-series="users">(\d+)</td></tr>'
+)
+
+
+def daily_numbers(html: str) -> dict[str, tuple[int, int]]:
+    """The dashboard's table of (posts, new users) by ISO day."""
+    return {day: (int(p), int(u)) for day, p, u in DAY_ROW.findall(html)}
