@@ -8,6 +8,7 @@ adn_patterns = [
     path("config", ConfigView.as_view()),
     path("token", TokenView.as_view()),
     path("", include("users.urls")),
+    path("", include("entities.urls")),
     path("", include("streams.urls")),
     path("", include("posts.urls")),
     path("", include("reposts.urls")),

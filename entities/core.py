@@ -32,7 +32,7 @@ import operator
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
@@ -116,10 +116,9 @@ def _hashtag_end(text: str, start: int) -> int:
         return end
 
 
-def _iter_hashtags(text: str) -> Iterable[tuple[int, int, str]]:
-    """Yield ``(start, end, name)`` of every hashtag; ``end`` is exclusive."""
-    if "#" not in text:
-        return
+def _find_hashtags(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of every hashtag; ``end`` is exclusive."""
+    found = []
     n = len(text)
     for m in _HASHTAG_RE.finditer(text):
         start, end = m.span()
@@ -129,9 +128,10 @@ def _iter_hashtags(text: str) -> Iterable[tuple[int, int, str]]:
             end = _hashtag_end(text, start + 1)
             name = text[start + 1 : end]
             if any(ch.isalpha() or ch == "_" for ch in name):
-                yield start, end, name
+                found.append((start, end, name))
         elif not m.group(1).isnumeric():  # \w without letters or "_" is digits
-            yield start, end, m.group(1)
+            found.append((start, end, m.group(1)))
+    return found
 
 
 def mention_candidates(text: str) -> set[str]:
@@ -144,10 +144,12 @@ def mention_candidates(text: str) -> set[str]:
     """
     if "@" not in text:
         return set()
-    names = {m.group(1).lower() for m in _MENTION_RE.finditer(text)}
+    names = set()
+    for m in _MENTION_RE.finditer(text):
+        names.add(m.group(1).lower())
     if "[" in text:
-        replaced, _ = _replace_markdown_links(text)
-        names.update(m.group(1).lower() for m in _MENTION_RE.finditer(replaced))
+        for m in _MENTION_RE.finditer(_replace_markdown_links(text)[0]):
+            names.add(m.group(1).lower())
     return names
 
 
@@ -588,7 +590,9 @@ def parse_text(
     ``known_users`` maps lower-cased names (from :func:`mention_candidates`)
     to ``(user id, canonical username)``; mentions of anyone else are not
     entities.  A mention's ``name`` is the canonical username, so clients can
-    build profile links from it whatever case the author typed.
+    build profile links from it whatever case the author typed.  A mention is
+    ``is_leading`` when only whitespace (and no other entity) comes before it;
+    that makes the post a directed one.
 
     ``links`` is the client's ``entities.links`` (``None`` when absent).  As
     the App.net docs say, giving it -- even an empty list -- switches off link
@@ -644,7 +648,7 @@ def parse_text(
                 continue
             found.append((start, end, 0, user))
     if "#" in text:
-        for start, end, name in _iter_hashtags(text):
+        for start, end, name in _find_hashtags(text):
             if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
                 continue
             found.append((start, end, 1, name))

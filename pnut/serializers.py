@@ -16,9 +16,9 @@ from adn_api.errors import BadRequest
 from adn_api.params import flag
 from adn_api.views import token_to_adn
 from entities.core import ParsedText
+from entities.options import flag_value
 from posts.models import Post
 from posts.serializers import PostOptions, PostPage
-from posts.serializers import _flag_value as flag_value
 from users.models import User
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext

@@ -16,6 +16,7 @@ from django.db.models.functions import RowNumber
 from adn_api.errors import BadRequest
 from adn_api.formats import iso_z
 from adn_api.params import flag
+from entities.options import EntityOptions, flag_value
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
 
@@ -166,17 +167,6 @@ class PostPage:
         return data
 
 
-def _flag_value(value, name: str) -> bool:
-    """A boolean as JSON (true/false, 0/1) or a form ("1", "true", ...) sends it."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in {"0", "1", "true", "false", ""}:
-        return value.strip().lower() in {"1", "true"}
-    raise BadRequest(f"{name} must be true or false (or 1 or 0).")
-
-
 @dataclass
 class NewPost:
     """A new post's fields as ADN clients send them (JSON or form)."""
@@ -194,24 +184,13 @@ class NewPost:
         data = request.data
         if not hasattr(data, "get"):
             raise BadRequest("The body must be a JSON object or a form.")
-        entities = data.get("entities")
-        if entities is None:
-            entities = {}
-        if not isinstance(entities, dict):
-            raise BadRequest("entities must be an object (use JSON to send entities).")
-        links = entities.get("links")
-        if links is not None and not isinstance(links, list):
-            raise BadRequest("entities.links must be a list.")
-        parse_links = entities.get("parse_links")
+        entity_options = EntityOptions.from_body(data)
         return cls(
             text=data.get("text", ""),
             reply_to=data.get("reply_to"),
-            machine_only=_flag_value(data.get("machine_only", False), "machine_only"),
+            machine_only=flag_value(data.get("machine_only", False), "machine_only"),
             annotations=data.get("annotations"),
-            links=links,
-            # None: the client did not say, so sending links switches detection off.
-            parse_links=None if parse_links is None else _flag_value(parse_links, "parse_links"),
-            parse_markdown_links=_flag_value(
-                entities.get("parse_markdown_links", False), "parse_markdown_links"
-            ),
+            links=entity_options.links,
+            parse_links=entity_options.parse_links,
+            parse_markdown_links=entity_options.parse_markdown_links,
         )

@@ -7,19 +7,9 @@ import json
 from django.conf import settings
 
 from adn_api.errors import BadRequest
+from adn_api.text import storable_text
 
 MAX_TYPE_LENGTH = 256
-
-
-def storable_text(value: str) -> bool:
-    """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _all_strings_storable(value) -> bool:

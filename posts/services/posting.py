@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
 
 from adn_api.errors import BadRequest, Forbidden, NotFound
 from adn_api.pagination import parse_id
-from entities.core import EntityError, fill_uri_templates, render_html
-from entities.services import process_text
+from entities.core import fill_uri_templates, render_html
+from entities.options import EntityOptions
+from entities.services import process_post_text
 from users.models import User
 from users.services.graph import blocked_between
 
 from ..models import Post, PostHashtag, PostMention
 from ..signals import post_created, post_deleted
-from .annotations import storable_text, validate_annotations
+from .annotations import validate_annotations
 from .counters import shift, shift_posts_counts
 from .lookup import get_post, lock_post
 
@@ -59,14 +59,6 @@ def _index_entities(post: Post) -> None:
     PostMention.objects.bulk_create([PostMention(post=post, user_id=u) for u in mentioned])
 
 
-def _too_long(length: int) -> BadRequest:
-    limit = settings.POST_TEXT_MAX_LENGTH
-    return BadRequest(
-        f"text is {length} characters long; the limit is {limit} "
-        "(counted in Unicode code points: an emoji counts as one)."
-    )
-
-
 def create_post(
     author: User,
     *,
@@ -83,8 +75,6 @@ def create_post(
     text = "" if text is None else text
     if not isinstance(text, str):
         raise BadRequest("text must be a string.")
-    if not storable_text(text):
-        raise BadRequest("text contains a NUL character or a lone surrogate.")
     annotations = validate_annotations(annotations)
     if machine_only:
         if text.strip():
@@ -94,19 +84,9 @@ def create_post(
         text = ""
     elif not text.strip():
         raise BadRequest("text is required (or machine_only with annotations).")
-    # Without markdown the stored length is the sent length: refuse before parsing it.
-    if not parse_markdown_links and len(text) > settings.POST_TEXT_MAX_LENGTH:
-        raise _too_long(len(text))
+    options = EntityOptions(links, parse_links, parse_markdown_links)
+    processed = process_post_text(text, options)
     target_id = _reply_target_id(reply_to)
-    try:
-        processed = process_text(
-            text, parse_links=parse_links, parse_markdown_links=parse_markdown_links, links=links
-        )
-    except EntityError as error:
-        raise BadRequest(str(error)) from None
-    # Markdown links count by their anchor text; anti-phishing " [domain]" does not count.
-    if processed.counted_length > settings.POST_TEXT_MAX_LENGTH:
-        raise _too_long(processed.counted_length)
     mentions = processed.entities.get("mentions", [])
     with transaction.atomic():
         target = _lock_reply_target(target_id, author) if target_id else None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from adn_api.errors import BadRequest, Conflict
+from adn_api.text import storable_text
 from users.models import User
 
 from ..models import Post, Report
-from .annotations import storable_text
 
 MAX_REASON = 1000
 

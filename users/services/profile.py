@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
+from entities.services import process_post_text
+
 from ..models import User
 
 
@@ -19,9 +23,8 @@ def update_profile(user: User, changes: dict, *, replace: bool) -> User:
 
 
 def set_description(user: User, text: str) -> None:
-    from entities.services import process_text
-
-    processed = process_text(text)
+    """The description gets entities and html through the same code as a post's text."""
+    processed = process_post_text(text, limit=settings.USER_DESCRIPTION_MAX_LENGTH)
     user.description_text = processed.text
     user.description_entities = processed.entities
     user.description_html = processed.html
