@@ -729,8 +729,8 @@ def parse_text(
 _HTML_OPEN = '<span itemscope="https://app.net/schemas/Post">'
 _HTML_CLOSE = "</span>"
 # Attribute order as in the docs' text-processor example.
-_MENTION_HTML = '<span itemprop="mention" data-mention-id="{}" data-mention-name="{}">{}</span>'
-_HASHTAG_HTML = '<span itemprop="hashtag" data-hashtag-name="{}">{}</span>'
+_MENTION_HTML = '<span data-mention-id="{}" data-mention-name="{}" itemprop="mention">{}</span>'
+_HASHTAG_HTML = '<span data-hashtag-name="{}" itemprop="hashtag">{}</span>'
 _LINK_HTML = '<a href="{}">{}</a>'
 
 
@@ -781,8 +781,8 @@ def render_html(text: str, entities: Mapping[str, Any]) -> str:
     The markup matches the docs' text-processor example::
 
         <span itemscope="https://app.net/schemas/Post">This is
-        <span itemprop="hashtag" data-hashtag-name="awesome">#awesome</span> tell
-        <span itemprop="mention" data-mention-id="3" data-mention-name="voidfiles">@voidfiles</span>
+        <span data-hashtag-name="awesome" itemprop="hashtag">#awesome</span> tell
+        <span data-mention-id="3" data-mention-name="voidfiles" itemprop="mention">@voidfiles</span>
         about <a href="http://google.com">http://google.com</a></span>
 
     Every ``& < > " '`` in the text, urls and names is escaped and newlines

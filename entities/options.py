@@ -39,6 +39,7 @@ class EntityOptions:
         return cls(
             links=links,
             parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
-            parse_markdown_links=flag_value(entities.get("parse_markdown_links", False),
-                                            "parse_markdown_links"),
+            parse_markdown_links=flag_value(
+                entities.get("parse_markdown_links", False), "parse_markdown_links"
+            ),
         )

@@ -48,8 +48,9 @@ def _too_long(length: int, limit: int) -> BadRequest:
     )
 
 
-def process_post_text(text, options: EntityOptions | None = None, *,
-                      limit: int | None = None) -> ParsedText:
+def process_post_text(
+    text, options: EntityOptions | None = None, *, limit: int | None = None
+) -> ParsedText:
     """Check and process text as a new post's: a string PostgreSQL can store, within the limit
     once markdown links are reduced to their anchor text (the anti-phishing ``[domain]`` does
     not count). Used by post creation and by every dialect's text processor."""
@@ -65,9 +66,12 @@ def process_post_text(text, options: EntityOptions | None = None, *,
         raise _too_long(len(text), limit)
     parse_links = options.links is None if options.parse_links is None else options.parse_links
     try:
-        processed = process_text(text, parse_links=parse_links,
-                                 parse_markdown_links=options.parse_markdown_links,
-                                 links=options.links)
+        processed = process_text(
+            text,
+            parse_links=parse_links,
+            parse_markdown_links=options.parse_markdown_links,
+            links=options.links,
+        )
     except EntityError as error:
         raise BadRequest(str(error)) from None
     if processed.counted_length > limit:

@@ -29,5 +29,6 @@ class TextProcessView(ApiView):
     def post(self, request: Request):
         text, options = parse_body(request)
         processed = process_post_text(text, options)
-        return enveloped({"text": processed.text, "html": processed.html,
-                          "entities": processed.entities})
+        return enveloped(
+            {"text": processed.text, "html": processed.html, "entities": processed.entities}
+        )

@@ -542,7 +542,7 @@ def test_render_html_ignores_bad_stored_entities():
         },
     )
     assert html == (
-        OPEN + 'he<span itemprop="hashtag" data-hashtag-name="x">llo</span> world</span>'
+        OPEN + 'he<span data-hashtag-name="x" itemprop="hashtag">llo</span> world</span>'
     )
 
 
