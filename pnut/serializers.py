@@ -16,7 +16,7 @@ from adn_api.errors import BadRequest
 from adn_api.params import flag
 from adn_api.views import token_to_adn
 from entities.core import ParsedText
-from entities.options import flag_value
+from entities.options import EntityOptions, flag_value
 from posts.models import Post
 from posts.serializers import PostOptions, PostPage
 from users.models import User
@@ -276,46 +276,53 @@ def processed_text_to_pnut(parsed: ParsedText) -> dict:
     return {"text": parsed.text, "html": pnut_html(parsed.html), **pnut_entities(parsed.entities)}
 
 
+def pnut_entity_options(data) -> EntityOptions:
+    """pnut's ``entities`` object: ``parse_links`` and ``parse_markdown_links``, both on by
+    default (App.net leaves markdown off); pnut has no client-supplied links."""
+    entities = data.get("entities")
+    if entities is None:
+        entities = {}
+    if not isinstance(entities, dict):
+        raise BadRequest("entities must be an object (use JSON to send entities).")
+    parse_links = entities.get("parse_links")
+    return EntityOptions(
+        parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
+        parse_markdown_links=flag_value(
+            entities.get("parse_markdown_links", True), "parse_markdown_links"
+        ),
+    )
+
+
+def body_of(request) -> Any:
+    data = request.data
+    if not hasattr(data, "get"):
+        raise BadRequest("The body must be a JSON object or a form.")
+    return data
+
+
 @dataclass
 class NewPnutPost:
-    """A new post's fields as pnut clients send them (JSON or form).
-
-    Unlike App.net, pnut parses markdown links by default; ``raw`` carries the annotations.
-    """
+    """A new post's fields as pnut clients send them (JSON or form); ``raw`` carries the
+    annotations."""
 
     text: object = ""
     reply_to: object = None
     is_nsfw: bool = False
     annotations: list | None = None
-    parse_links: bool | None = None
-    parse_markdown_links: bool = True
+    entities: EntityOptions = EntityOptions()
 
     @classmethod
     def from_request(cls, request) -> NewPnutPost:
-        data = request.data
-        if not hasattr(data, "get"):
-            raise BadRequest("The body must be a JSON object or a form.")
-        entities = data.get("entities")
-        if entities is None:
-            entities = {}
-        if not isinstance(entities, dict):
-            raise BadRequest("entities must be an object (use JSON to send entities).")
-        parse_links = entities.get("parse_links")
+        data = body_of(request)
         return cls(
             text=data.get("text", ""),
             reply_to=data.get("reply_to"),
             is_nsfw=flag_value(data.get("is_nsfw", False), "is_nsfw"),
             annotations=annotations_from_raw(data.get("raw")),
-            parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
-            parse_markdown_links=flag_value(
-                entities.get("parse_markdown_links", True), "parse_markdown_links"
-            ),
+            entities=pnut_entity_options(data),
         )
 
 
 def nsfw_from_request(request) -> bool:
     """``is_nsfw`` of a repost request body (absent: false)."""
-    data = request.data
-    if not hasattr(data, "get"):
-        raise BadRequest("The body must be a JSON object or a form.")
-    return flag_value(data.get("is_nsfw", False), "is_nsfw")
+    return flag_value(body_of(request).get("is_nsfw", False), "is_nsfw")

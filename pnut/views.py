@@ -7,7 +7,6 @@ pnut's verbs differ (``PUT`` to repost, bookmark or follow) the view calls the d
 
 from __future__ import annotations
 
-from django.conf import settings
 from rest_framework.exceptions import APIException, MethodNotAllowed
 from rest_framework.request import Request
 
@@ -15,11 +14,9 @@ from adn_api import views as adn_views
 from adn_api.envelope import enveloped
 from adn_api.errors import BadRequest
 from adn_api.permissions import ANY_TOKEN, user_token
-from entities.core import EntityError
-from entities.services import process_text
+from entities.services import process_post_text
 from posts import views as post_views
 from posts.services import posting, stars
-from posts.services.annotations import storable_text
 from posts.services.lookup import get_post
 from posts.services.sight import can_see
 from reposts import services as reposts
@@ -33,7 +30,9 @@ from .serializers import (
     NewPnutPost,
     PnutOptions,
     PnutPostPage,
+    body_of,
     nsfw_from_request,
+    pnut_entity_options,
     processed_text_to_pnut,
     token_to_pnut,
     users_to_pnut,
@@ -96,8 +95,8 @@ class PostsView(PnutDialect, post_views.PostCollectionView):
             text=new.text,
             reply_to=new.reply_to,
             annotations=new.annotations,
-            parse_links=new.parse_links,
-            parse_markdown_links=new.parse_markdown_links,
+            parse_links=new.entities.parse_links,
+            parse_markdown_links=new.entities.parse_markdown_links,
             source=self.source(),
             is_nsfw=new.is_nsfw,
         )
@@ -241,23 +240,11 @@ class TextProcessView(PnutDialect, adn_views.ApiView):
     http_method_names = ["post", "options"]
 
     def post(self, request: Request):
-        new = NewPnutPost.from_request(request)
-        if not isinstance(new.text, str) or not storable_text(new.text):
-            raise BadRequest("text must be a string without NUL characters or lone surrogates.")
-        try:
-            parsed = process_text(
-                new.text,
-                parse_links=True if new.parse_links is None else new.parse_links,
-                parse_markdown_links=new.parse_markdown_links,
-            )
-        except EntityError as error:
-            raise BadRequest(str(error)) from None
-        limit = settings.POST_TEXT_MAX_LENGTH
-        if parsed.counted_length > limit:
-            raise BadRequest(
-                f"text is {parsed.counted_length} characters long; the limit is {limit}."
-            )
-        return enveloped(processed_text_to_pnut(parsed))
+        data = body_of(request)
+        if "text" not in data:
+            raise BadRequest("text is required.")
+        processed = process_post_text(data.get("text"), pnut_entity_options(data))
+        return enveloped(processed_text_to_pnut(processed))
 
 
 class UnknownRouteView(PnutDialect, adn_views.UnknownRouteView):

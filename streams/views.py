@@ -12,6 +12,7 @@ from adn_api.permissions import ANY_TOKEN, PUBLIC, user_token
 from posts.models import Post
 from posts.serializers import rendering_queryset
 from posts.views import PostsApiView
+from users.models import User
 from users.services.lookup import get_user
 
 from .filters import StreamFilters
@@ -48,6 +49,13 @@ class PostStreamView(PostsApiView):
     def marker_for(self, **kwargs) -> str | None:
         return self.marker_name if self.viewer is not None else None
 
+    def named_user(self, user_id: str) -> User:
+        """The user the URL names; ``me`` is the viewer, loaded with the token already (a
+        stream keeps to a fixed number of queries)."""
+        if user_id == "me" and self.viewer is not None:
+            return self.viewer
+        return get_user(user_id, self.viewer)
+
     def special_id(self, name: str) -> int | None:
         if self._marker is None:
             return None
@@ -71,7 +79,7 @@ class UserPostsView(PostStreamView):
     muted_default = True  # asking for a muted user's posts shows them
 
     def posts(self, user_id: str) -> QuerySet:
-        return queries.user_posts(get_user(user_id, self.viewer))
+        return queries.user_posts(self.named_user(user_id))
 
 
 class UserMentionsView(PostStreamView):
@@ -81,7 +89,7 @@ class UserMentionsView(PostStreamView):
         return "mentions" if self.viewer is not None and user_id == "me" else None
 
     def posts(self, user_id: str) -> QuerySet:
-        return queries.mention_posts(get_user(user_id, self.viewer))
+        return queries.mention_posts(self.named_user(user_id))
 
 
 class TagStreamView(PostStreamView):

@@ -126,7 +126,7 @@ def test_repost_text_entities_and_html_point_at_their_own_characters(
     html = data["html"]
     assert "&gt;&gt; " in html
     assert f'data-mention-id="{rich_post["user"]["id"]}"' in html and ">@alice</span>: " in html
-    assert 'data-hashtag-name="adnhack">#adnhack</span>' in html
+    assert 'data-hashtag-name="adnhack" itemprop="hashtag">#adnhack</span>' in html
     assert '<a href="http://appnet.eventbrite.com/">' in html
 
 

@@ -7,6 +7,8 @@ import re
 import pytest
 from django.test import Client
 
+from adn_api.celery import app as celery_app
+
 
 @pytest.fixture
 def moderator(make_user):
@@ -37,3 +39,17 @@ DAY_ROW = re.compile(
 def daily_numbers(html: str) -> dict[str, tuple[int, int]]:
     """The dashboard's table of (posts, new users) by ISO day."""
     return {day: (int(p), int(u)) for day, p, u in DAY_ROW.findall(html)}
+
+
+@pytest.fixture
+def broker_queue():
+    """Tasks go to the broker (no worker takes them) while the test runs; the queue is emptied
+    before and after."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    try:
+        yield
+    finally:
+        celery_app.control.purge()
+        celery_app.conf.task_always_eager = eager

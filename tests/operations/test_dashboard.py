@@ -71,20 +71,6 @@ def test_dashboard_costs_the_same_queries_whatever_the_history(
         assert moderator_client.get(DASHBOARD).status_code == 200
 
 
-@pytest.fixture
-def broker_queue():
-    """Tasks go to the broker (no worker takes them) while the test runs; the queue is emptied
-    before and after."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    try:
-        yield
-    finally:
-        celery_app.control.purge()
-        celery_app.conf.task_always_eager = eager
-
-
 def test_dashboard_reads_the_queue_depth_from_the_broker(moderator_client, broker_queue):
     assert figures(moderator_client.get(DASHBOARD).content.decode())["queue-depth"] == "0"
     for _ in range(3):

@@ -225,7 +225,11 @@ def test_text_processor_renders_without_saving(api, alice, bob, tokens):
     assert data["tags"] == [{"text": "Pnut_Meetup", "pos": 13, "len": 12}]
     assert data["html"].startswith('<span itemscope="https://pnut.io/schemas/Post">')
     assert Post.objects.count() == before
+    markdown = {"text": "[site](https://example.com)"}
+    processed = data_of(api.post(f"{V1}/text/process", tokens["alice"], data=markdown))
+    assert processed["text"] == "site [example.com]"  # markdown is parsed by default in pnut
     error_of(api.post(f"{V1}/text/process", tokens["alice"], data={"text": "x" * 257}), 400)
+    error_of(api.post(f"{V1}/text/process", tokens["alice"], data={"txt": "typo"}), 400)
     error_of(api.post(f"{V1}/text/process", data={"text": "no token"}), 401)
 
 
