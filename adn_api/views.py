@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db.models import QuerySet
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from users.serializers import user_to_adn
@@ -12,6 +14,7 @@ from users.services.viewer import ViewerContext
 
 from .envelope import enveloped
 from .errors import NotFound
+from .pagination import IdPagination
 from .params import flag
 from .permissions import ANY_TOKEN, PUBLIC
 
@@ -33,6 +36,17 @@ class ApiView(APIView):
 
     def user_data(self, user) -> dict:
         return self.users_data([user])[0]
+
+    def users_page(self, rows: QuerySet, user_field: str = "user") -> Response:
+        """Users reached through relation rows (follows, stars, reposts), newest row first,
+        paginated by the row's id."""
+        pagination = IdPagination(self.request)
+        users = []
+        for row in pagination.paginate(rows.select_related(user_field)):
+            user = getattr(row, user_field)
+            user.pagination_id = row.pagination_id
+            users.append(user)
+        return enveloped(self.users_data(users), pagination.meta())
 
 
 def config_object() -> dict:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from posts.models import Post, Report, Star
 from posts.serializers import PostOptions, PostPage
 from users.models import User
-from users.serializers import _image
+from users.serializers import image_object
 
 from .mentions import diaspora_id, mentioned_ids, to_diaspora_body
 
@@ -34,7 +34,7 @@ def person(user: User) -> dict:
         "guid": user.guid,
         "diaspora_id": diaspora_id(user.username),
         "name": user.name or user.username,
-        "avatar": _image(user.avatar_url, "avatar", user.username)["url"],
+        "avatar": image_object(user.avatar_url, "avatar")["url"],
     }
 
 

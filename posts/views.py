@@ -19,6 +19,7 @@ from .models import Post, Star
 from .serializers import NewPost, PostOptions, PostPage, rendering_queryset
 from .services import posting, reports, stars
 from .services.lookup import get_post, parse_post_ids
+from .services.sight import get_visible_post
 from .services.visibility import post_list_filter
 
 
@@ -75,7 +76,7 @@ class PostView(PostsApiView):
     access = {"GET": PUBLIC, "DELETE": user_token("write_post")}
 
     def get(self, request: Request, post_id: str):
-        post = get_post(post_id)
+        post = get_visible_post(post_id, self.viewer)
         if post.is_deleted and not flag(request, "include_deleted", True):
             raise NotFound(f"Post {post.pk} has been deleted.")
         return enveloped(self.post_data(post.pk))
@@ -120,13 +121,7 @@ class StarrersView(PostsApiView):
 
     def get(self, request: Request, post_id: str):
         post = get_post(post_id).original
-        pagination = IdPagination(request)
-        rows = pagination.paginate(
-            Star.objects.filter(post=post, user__is_active=True).select_related("user")
-        )
-        for row in rows:
-            row.user.pagination_id = row.pagination_id
-        return enveloped(self.users_data(row.user for row in rows), pagination.meta())
+        return self.users_page(Star.objects.filter(post=post, user__is_active=True))
 
 
 class UserStarsView(PostsApiView):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
-from adn_api.pagination import IdPagination
 from adn_api.permissions import PUBLIC, user_token
 from posts.models import Post
 from posts.services.lookup import get_post
@@ -35,10 +34,4 @@ class RepostersView(PostsApiView):
 
     def get(self, request: Request, post_id: str):
         original = get_post(post_id).original
-        pagination = IdPagination(request)
-        reposts = pagination.paginate(
-            Post.objects.filter(repost_of=original, user__is_active=True).select_related("user")
-        )
-        for repost in reposts:
-            repost.user.pagination_id = repost.pagination_id
-        return enveloped(self.users_data(r.user for r in reposts), pagination.meta())
+        return self.users_page(Post.objects.filter(repost_of=original, user__is_active=True))

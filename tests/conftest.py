@@ -57,6 +57,21 @@ def make_user(db):
 
 
 @pytest.fixture
+def alice(make_user) -> User:
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user) -> User:
+    return make_user("bob")
+
+
+@pytest.fixture
+def carol(make_user) -> User:
+    return make_user("carol")
+
+
+@pytest.fixture
 def token_for(oauth_app):
     def token(user: User | None, scopes: list[str] | None = None) -> str:
         return issue_token(user, oauth_app, ALL_SCOPES if scopes is None else scopes)

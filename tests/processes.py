@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from adn_api.celery import app as celery_app
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,21 +65,24 @@ class Worker:
     """A Celery worker process; ``kill()`` SIGKILLs it as a crash would."""
 
     def __init__(self, env: dict[str, str], beat: bool):
-        self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
-        command = [sys.executable, "-m", "celery", "-A", "adn_api", "worker", "--pool=solo", "--concurrency=1",
-                   "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+        handle, name = tempfile.mkstemp(suffix=".log")
+        os.close(handle)
+        self.log = Path(name)
+        command = [sys.executable, "-m", "celery", "-A", "adn_api", "worker", "--pool=solo",
+                   "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO"]
         if beat:
             schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
             command += ["--beat", f"--schedule={schedule}"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: "ready." in self.output() or self.process.poll() is not None, 60,
                  "the worker to start")
         if self.process.poll() is not None:
             raise AssertionError(f"worker exited at start:\n{self.output()}")
 
     def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -141,8 +144,8 @@ def web_server(**env: str) -> Iterator[str]:
     """gunicorn serving the project; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "adn_api.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1",
-         "--log-level=warning"],
+        [sys.executable, "-m", "gunicorn", "adn_api.wsgi", f"--bind=127.0.0.1:{port}",
+         "--workers=1", "--log-level=warning"],
         cwd=ROOT, env=service_env(**env), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -30,11 +30,6 @@ def web_app(db):
     return app, secret
 
 
-@pytest.fixture
-def alice(make_user) -> User:
-    return make_user("alice")
-
-
 def csrf_of(response) -> str:
     return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)[1].decode()
 

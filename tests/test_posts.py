@@ -15,16 +15,6 @@ from .post_support import POSTS, busy_timeline, error, new_post, ok, quick_post,
 GEO = {"type": "net.app.core.geolocation", "value": {"latitude": 74.0, "longitude": 40.7}}
 
 
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
 # --- creating ---------------------------------------------------------------------------------
 
 

@@ -54,21 +54,6 @@ def assert_shape(value, spec, where="data") -> None:
 
 
 @pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
-@pytest.fixture
-def carol(make_user):
-    return make_user("carol")
-
-
-@pytest.fixture
 def rich_post(api, alice, carol, token_for):
     """An original with a mention, a hashtag and a link, as in the seed examples."""
     return new_post(

@@ -12,16 +12,6 @@ from users.services import graph
 from .post_support import POSTS, busy_timeline, error, ok, quick_post, snapshot
 
 
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
 def counts(user: User) -> tuple[int, int]:
     user.refresh_from_db()
     return user.posts_count, user.stars_count

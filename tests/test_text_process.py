@@ -24,7 +24,7 @@ def test_text_processor_matches_the_docs_example(api, make_user, token_for):
     assert (mention["id"], mention["name"], mention["pos"], mention["len"]) == (
         str(voidfiles.pk), "voidfiles", 22, 10)
     assert data["html"].startswith('<span itemscope="https://app.net/schemas/Post">This is ')
-    assert 'data-mention-id="%s"' % voidfiles.pk in data["html"]
+    assert f'data-mention-id="{voidfiles.pk}"' in data["html"]
     assert Post.objects.count() == 0
 
 

@@ -1,6 +1,7 @@
 """Users and the follow graph through the ADN API."""
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -64,7 +65,8 @@ def test_unknown_username_is_404(api, db):
 
 
 def test_many_users_by_ids_keep_the_order_asked(api, make_user):
-    a, b, c = make_user("a1"), make_user("b1"), make_user("c1")
+    make_user("a1")
+    b, c = make_user("b1"), make_user("c1")
     response = api.get("/stream/0/users", ids=f"{c.pk},@a1,{b.pk},424242")
     assert [u["username"] for u in response.json()["data"]] == ["c1", "a1", "b1"]
 
@@ -299,3 +301,12 @@ def test_concurrent_follows_make_one_follow(api, make_user, token_for):
     assert Follow.objects.filter(follower=alice, followee=bob).count() == 1
     assert User.objects.get(pk=bob.pk).followers_count == 1
     assert User.objects.get(pk=alice.pk).following_count == 1
+
+
+def test_default_avatar_and_cover_images_are_served(api, make_user):
+    data = user_json(api, str(make_user("alice").pk))
+    for key in ("avatar_image", "cover_image"):
+        assert data[key]["is_default"] is True
+        response = api.client.get(urlsplit(data[key]["url"]).path)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"

@@ -13,7 +13,9 @@ from .services.viewer import ViewerContext
 IMAGE_SIZE = 200
 
 
-def _image(url: str, kind: str, username: str) -> dict:
+def image_object(url: str, kind: str) -> dict:
+    """App.net's image object; an account without its own image gets the server's default
+    (adn_api/static/{kind}-default.png)."""
     if url:
         return {"url": url, "width": IMAGE_SIZE, "height": IMAGE_SIZE, "is_default": False}
     return {
@@ -38,8 +40,8 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
         "description": description,
         "timezone": user.timezone,
         "locale": user.locale,
-        "avatar_image": _image(user.avatar_url, "avatar", user.username),
-        "cover_image": _image(user.cover_url, "cover", user.username),
+        "avatar_image": image_object(user.avatar_url, "avatar"),
+        "cover_image": image_object(user.cover_url, "cover"),
         "type": user.type,
         "created_at": iso_z(user.date_joined),
         "canonical_url": f"{settings.PUBLIC_URL}/{user.username}",

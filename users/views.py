@@ -117,14 +117,7 @@ class RelatedUsersView(ApiView):
         )
 
     def get(self, request: Request, user_id: str):
-        pagination = IdPagination(request)
-        rows = pagination.paginate(self.rows(user_id).select_related(self.listed_field))
-        users = []
-        for row in rows:
-            user = getattr(row, self.listed_field)
-            user.pagination_id = row.pagination_id
-            users.append(user)
-        return enveloped(self.users_data(users), pagination.meta())
+        return self.users_page(self.rows(user_id), self.listed_field)
 
 
 class FollowingView(RelatedUsersView):

@@ -43,11 +43,6 @@ def bob(make_user):
     return make_user("bob", name="Bob Testing")
 
 
-@pytest.fixture
-def carol(make_user):
-    return make_user("carol")
-
-
 def comments_path(post) -> str:
     guid = post if isinstance(post, str) else post.guid
     return f"{API}/posts/{guid}/comments"

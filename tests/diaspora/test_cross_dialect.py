@@ -3,23 +3,11 @@ a like an ADN star (and a pnut bookmark), and the counters agree in every render
 
 from __future__ import annotations
 
-import pytest
-
 from posts.models import Post
 from tests.post_support import POSTS, quick_post
 from tests.post_support import ok as adn_ok
 
 from .support import API, host_id, mention, ok
-
-
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
 
 
 def _post_id(guid: str) -> int:

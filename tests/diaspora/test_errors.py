@@ -17,11 +17,6 @@ NOT_FOUND = "Post with provided guid could not be found"
 
 
 @pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
 def post(alice):
     return quick_post(alice)
 

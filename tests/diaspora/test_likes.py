@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from posts.models import Star
 from posts.services.posting import delete_post
 from posts.services.stars import star
@@ -11,16 +9,6 @@ from tests.post_support import quick_post, snapshot
 from users.services import graph
 
 from .support import API, PERSON_EXAMPLE, assert_shape, diaspora_error, host_id, ok
-
-
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
 
 
 def likes_path(post) -> str:

@@ -34,11 +34,6 @@ def relative(url: str) -> str:
 
 
 @pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
 def many_comments(alice, make_user):
     """A post with 40 comments by three people."""
     post = quick_post(alice)

@@ -20,11 +20,6 @@ def alice(make_user):
     return make_user("alice", name="Alice Testing")
 
 
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
 def test_a_post_has_the_seeds_post_keys_and_no_root(api, alice, bob, token_for):
     post = create_post(alice, text="# Hello\nand hi @bob", is_nsfw=True)
     data = ok(api.get(f"{API}/posts/{post.guid}", token_for(bob)))

@@ -6,20 +6,5 @@ import pytest
 
 
 @pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
-@pytest.fixture
-def carol(make_user):
-    return make_user("carol")
-
-
-@pytest.fixture
 def tokens(alice, bob, carol, token_for):
     return {"alice": token_for(alice), "bob": token_for(bob), "carol": token_for(carol)}
