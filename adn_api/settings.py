@@ -22,7 +22,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-secret-key-change-me-in-production")
+# Good for the embedded default only: adn_api.checks refuses it on PostgreSQL with DEBUG off.
+EMBEDDED_SECRET_KEY = "embedded-default-secret-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", EMBEDDED_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 # Used to build canonical URLs and diaspora ids (username@host).
 PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "127.0.0.1:8000")
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "oauth2_provider",
     "adn_api",
     "users",
@@ -173,7 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["adn_api.permissions.TokenScopePermission"],
     "DEFAULT_RENDERER_CLASSES": ["adn_api.envelope.ADNRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "adn_api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -181,6 +185,23 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["adn_api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RATE_LIMIT", "5000/hour")},
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "adn_api.schema.DialectAutoSchema",
+}
+
+# The OpenAPI schema of all three dialects (adn_api/schema.py), at /stream/0/openapi.json.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "adn-api",
+    "DESCRIPTION": "App.net (/stream/0/), pnut.io (/v1/) and diaspora (/api/v1/) over one server.",
+    "VERSION": "0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["adn_api.schema.drop_catch_all_routes"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "adn_api.schema.add_components",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # OAuth 2 (django-oauth-toolkit). Scope names are App.net's.

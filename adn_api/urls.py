@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from .oauth.urls import account_patterns
 from .views import ConfigView, TokenView, UnknownRouteView
@@ -7,6 +8,8 @@ from .views import ConfigView, TokenView, UnknownRouteView
 adn_patterns = [
     path("config", ConfigView.as_view()),
     path("token", TokenView.as_view()),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/adn_bench"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/adn"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 # ≥ 1,000,000 stream rows, and a celebrity with 10,000 followers for the fan-out bench.
@@ -58,7 +58,12 @@ SMALL = [
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    """The benches' own database: DATABASE_URL's server, its name + ``_bench`` (``adn_bench`` on
+    127.0.0.1 by default). A bench never fills, or with --reseed drops, the server's database."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("The database benches need PostgreSQL: set DATABASE_URL=postgres://…")
+    return url if _name(url).endswith("_bench") else sibling_database(url, "_bench")
 
 
 def sibling_database(url: str, suffix: str) -> str:
@@ -68,7 +73,8 @@ def sibling_database(url: str, suffix: str) -> str:
 
 
 def use_environment(db_url: str) -> dict[str, str]:
-    """Point this process (and the processes it starts) at the bench's database and Redis."""
+    """Point this process (and the processes it starts) at the bench's database and Redis.
+    Tasks go to a queue of the bench's own, so a worker sharing the broker never takes them."""
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     os.environ.update(
         {
@@ -76,7 +82,10 @@ def use_environment(db_url: str) -> dict[str, str]:
             "DATABASE_URL": db_url,
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL") or redis_url,
+            "CELERY_QUEUE": "bench",
             "DEBUG": "0",
+            # A bench server is not a deployment: any key passes adn_api.checks.
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key",
         }
     )
     return dict(os.environ)
@@ -130,8 +139,7 @@ def seeded_database(url: str, seed_args: list[str], *, reseed: bool) -> str:
             manage(url, "seed_demo", *seed_args)
         except subprocess.CalledProcessError:
             raise SystemExit(
-                f"{_name(url)} could not be seeded (not empty?). Point DATABASE_URL at a bench "
-                "database, or pass --reseed to drop and seed this one."
+                f"{_name(url)} could not be seeded (see above); --reseed drops it and starts again."
             ) from None
         with psycopg.connect(url) as conn:
             conn.execute(

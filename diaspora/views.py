@@ -20,6 +20,7 @@ from posts.services.comments import delete_reply, find_reply, replies_to
 from posts.services.lookup import find_post_by_guid
 from posts.services.posting import create_post
 from posts.services.reports import report_post
+from posts.services.sight import hidden_by_block
 from posts.services.stars import add_star, remove_star
 from reposts.services import repost
 
@@ -53,6 +54,14 @@ class DiasporaView(ApiView):
             raise NotFound(POST_NOT_FOUND)
         return post
 
+    def readable_post(self, guid: str) -> Post:
+        """``visible_post`` for reads: a post a block hides from the viewer is not found, as
+        diaspora answers any post the caller may not see (writes say 422 instead)."""
+        post = self.visible_post(guid)
+        if hidden_by_block(self.viewer, post):
+            raise NotFound(POST_NOT_FOUND)
+        return post
+
     def page(self, posts) -> DiasporaPage:
         return DiasporaPage(list(posts), self.viewer)
 
@@ -77,14 +86,14 @@ class PostView(DiasporaView):
     access = {"GET": READ}
 
     def get(self, request: Request, guid: str):
-        return Response(self.fresh_post(self.visible_post(guid).pk))
+        return Response(self.fresh_post(self.readable_post(guid).pk))
 
 
 class ResharesView(DiasporaView):
     access = {"GET": READ, "POST": RESHARE}
 
     def get(self, request: Request, guid: str):
-        original = self.visible_post(guid).original
+        original = self.readable_post(guid).original
         pagination = DiasporaPagination(request)
         reshares = pagination.paginate(
             Post.objects.filter(repost_of=original, user__is_active=True).select_related("user")
@@ -108,7 +117,7 @@ class CommentsView(DiasporaView):
     access = {"GET": READ, "POST": INTERACT}
 
     def get(self, request: Request, guid: str):
-        post = self.visible_post(guid)
+        post = self.readable_post(guid)
         pagination = DiasporaPagination(request)
         page = self.page(pagination.paginate(rendering_queryset(replies_to(post))))
         return self.paged(pagination, [page.comment(reply) for reply in page.posts])
@@ -164,7 +173,7 @@ class LikesView(DiasporaView):
     access = {"GET": READ, "POST": INTERACT, "DELETE": INTERACT}
 
     def get(self, request: Request, guid: str):
-        original = self.visible_post(guid).original
+        original = self.readable_post(guid).original
         pagination = DiasporaPagination(request)
         stars = pagination.paginate(
             Star.objects.filter(post=original, user__is_active=True).select_related("user")

@@ -105,6 +105,19 @@ def many_followers(author: User, count: int) -> list[int]:
     return ids
 
 
+def test_delivering_a_post_again_fills_in_missing_rows_and_doubles_none(make_user):
+    from posts.services.posting import create_post
+    from streams.services.fanout import deliver_post
+
+    author = make_user("author")
+    followers = many_followers(author, 50)
+    post = create_post(author, text="once")  # fanned out in-process when it commits
+    StreamItem.objects.filter(post=post, owner_id__in=followers[::2]).delete()
+    deliver_post(post)  # as a replayed task would: half the rows are there already
+    owners = sorted(StreamItem.objects.filter(post=post).values_list("owner_id", flat=True))
+    assert owners == sorted([*followers, author.pk])
+
+
 def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_user, token_for,
                                                                    api):
     author = make_user("popular")

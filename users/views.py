@@ -9,6 +9,7 @@ from adn_api.envelope import enveloped
 from adn_api.errors import BadRequest, Forbidden
 from adn_api.pagination import IdPagination
 from adn_api.permissions import PUBLIC, user_token
+from adn_api.text import storable_text
 from adn_api.views import ApiView
 
 from .models import Block, Follow, Mute, User
@@ -59,6 +60,8 @@ class UserSearchView(ApiView):
         query = request.query_params.get("q", "").strip().lstrip("@")
         if not query:
             raise BadRequest("q is required: the text to search usernames and names for.")
+        if not storable_text(query):  # PostgreSQL cannot compare with a NUL: a 500 otherwise
+            raise BadRequest("q must not contain NUL characters or lone surrogates.")
         users = User.objects.filter(
             Q(username__istartswith=query) | Q(name__icontains=query), is_active=True
         )

@@ -6,10 +6,12 @@ un-repost returns only ``{"id", "you_reposted": false}`` then); any dialect can 
 
 from __future__ import annotations
 
+from adn_api.errors import NotFound
 from users.models import User
 from users.services.graph import blocked_between
 
 from ..models import Post
+from .lookup import get_post
 
 
 def can_see(viewer: User | None, post: Post) -> bool:
@@ -17,3 +19,22 @@ def can_see(viewer: User | None, post: Post) -> bool:
     if post.is_deleted or not post.user.is_active:
         return False
     return viewer is None or not blocked_between(viewer, post.user)
+
+
+def hidden_by_block(viewer: User | None, post: Post) -> bool:
+    """A block between the signed-in viewer and the post's author (or, for a repost, its
+    original's author) hides the post, as it does in every stream (streams.filters): App.net's
+    blocked user "will not be able to see … your content"."""
+    if viewer is None:
+        return False
+    authors = [post.user] + ([post.repost_of.user] if post.repost_of_id else [])
+    return any(blocked_between(viewer, author) for author in authors if author.pk != viewer.pk)
+
+
+def get_visible_post(post_id: str | int, viewer: User | None) -> Post:
+    """``get_post`` for reading: a post hidden from the viewer by a block is answered like an
+    unknown one (404), so the lookup does not tell the blocked user what they are missing."""
+    post = get_post(post_id)
+    if hidden_by_block(viewer, post):
+        raise NotFound(f"No post {post.pk}.")
+    return post

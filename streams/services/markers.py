@@ -36,11 +36,14 @@ def _parse(item) -> tuple[str, int, int]:
     if not isinstance(item, dict):
         raise BadRequest("A stream marker is an object with name and id.")
     name = item.get("name")
-    if name not in MARKER_NAMES:
+    if not isinstance(name, str) or name not in MARKER_NAMES:  # a list is unhashable: a 500
         raise BadRequest(f"name must be one of {', '.join(sorted(MARKER_NAMES))}.")
     post_id = parse_id(str(item.get("id", "")), "id")
     percentage = item.get("percentage", 0)
-    if isinstance(percentage, str) and percentage.isdigit():
+    # isascii: "²".isdigit() is true but int() refuses it; the length keeps int() from
+    # refusing thousands of digits. Both were 500s before.
+    ok_digits = isinstance(percentage, str) and percentage.isascii() and percentage.isdigit()
+    if ok_digits and len(percentage) <= 3:
         percentage = int(percentage)
     if (
         not isinstance(percentage, int)

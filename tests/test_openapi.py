@@ -1,0 +1,98 @@
+"""The OpenAPI schema of the three dialects and its docs page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_generation_validates_without_warnings(tmp_path):
+    out = tmp_path / "schema.json"
+    # --fail-on-warn turns any drf-spectacular warning or error into a failure.
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(out),
+    )
+    assert json.loads(out.read_text())["openapi"].startswith("3.")
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/stream/0/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_describes_every_dialect_but_not_the_catch_all_routes(schema):
+    paths = schema["paths"]
+    assert "/stream/0/posts/{post_id}" in paths
+    assert "/v1/posts/{post_id}/bookmark" in paths
+    assert "/api/v1/posts/{guid}/comments" in paths
+    assert not [p for p in paths if ".*" in p or p.endswith("$")]
+
+
+def test_error_responses_have_each_dialects_shape(schema):
+    adn = schema["paths"]["/stream/0/posts/{post_id}"]["get"]["responses"]
+    diaspora = schema["paths"]["/api/v1/posts/{guid}"]["get"]["responses"]
+    assert adn["default"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/EnvelopeError"
+    )
+    assert diaspora["default"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/DiasporaError"
+    )
+    meta = schema["components"]["schemas"]["EnvelopeErrorMeta"]
+    assert {"code", "error_message", "error_id"} <= set(meta["required"])
+
+
+def test_path_parameters_are_typed(schema):
+    params = {
+        p["name"]: p["schema"]
+        for p in schema["paths"]["/api/v1/posts/{guid}/comments/{comment_guid}"]["delete"][
+            "parameters"
+        ]
+    }
+    assert params["guid"]["pattern"] == "^[0-9a-f]{32}$"
+    user = next(
+        p["schema"]
+        for p in schema["paths"]["/stream/0/users/{user_id}"]["get"]["parameters"]
+        if p["name"] == "user_id"
+    )
+    assert "me" in user["pattern"] and "@" in user["pattern"]
+
+
+def test_operations_require_the_scope_their_view_declares(schema):
+    follow = schema["paths"]["/stream/0/users/{user_id}/follow"]["post"]
+    assert follow["security"] == [{"oauth2": ["follow"]}]
+    global_stream = schema["paths"]["/stream/0/posts/stream/global"]["get"]
+    assert {} in global_stream["security"]  # public: no token needed
+    assert (
+        "write_post"
+        in schema["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]["scopes"]
+    )
+
+
+def test_write_endpoints_describe_their_request_body(schema):
+    body = schema["paths"]["/stream/0/posts"]["post"]["requestBody"]["content"]
+    assert "text" in body["application/json"]["schema"]["properties"]
+    comment = schema["paths"]["/api/v1/posts/{guid}/comments"]["post"]["requestBody"]
+    assert "body" in comment["content"]["application/json"]["schema"]["properties"]
+
+
+def test_docs_page_serves_swagger_ui_from_local_static_files(client):
+    response = client.get("/stream/0/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "/stream/0/openapi.json" in html
+    static = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert static.status_code == 200
