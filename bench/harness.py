@@ -117,7 +117,7 @@ def _create(url: str, *, drop: bool) -> None:
 
 
 def manage(db_url: str, *args: str) -> None:
-    env = {**use_environment(db_url), "DATABASE_URL": db_url}
+    env = use_environment(db_url)
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
