@@ -170,7 +170,7 @@ def process(
     command: list[str], env: dict[str, str], ready: Callable[[str], bool], what: str
 ) -> Iterator[Path]:
     """A child process in its own session, stopped (SIGTERM, then SIGKILL) on the way out;
-    yields the path of its log once ``ready(log text)`` holds."""
+    yields the path of its log (removed afterwards) once ``ready(log text)`` holds."""
     log = Path(tempfile.mkstemp(prefix="bench-", suffix=".log")[1])
     with log.open("w") as out:
         child = subprocess.Popen(
@@ -193,6 +193,7 @@ def process(
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait(5)
+        log.unlink(missing_ok=True)
 
 
 def load_average() -> str:
