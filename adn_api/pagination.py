@@ -8,11 +8,12 @@ returned newest first). Each returned object gets ``pagination_id``; ``meta`` ge
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db.models import QuerySet
 
+from .compiled import Slots, compiled
 from .errors import BadRequest
 
 MAX_ID = 2**63 - 1
@@ -66,15 +67,39 @@ class IdPagination:
 
     def paginate(self, queryset: QuerySet, field: str = "id") -> list[Any]:
         """One query for the page (plus one row to learn ``more``)."""
-        if self.since_id is not None:
+        rows = self._window(queryset, field, self.since_id, self.before_id)
+        return self._finish(list(rows), field)
+
+    def paginate_compiled(
+        self, key: Hashable, build: Callable[[Slots], QuerySet], field: str = "id", **values
+    ) -> list[Any]:
+        """``paginate`` for a hot stream: the page query is compiled once per shape
+        (``adn_api.compiled``). ``build(slots)`` makes the stream's queryset from stand-ins,
+        ``values`` gives theirs (``viewer=…``); ``key`` names what else changes its shape."""
+        shape = (key, field, self.count, self.since_id is None, self.since_inclusive)
+        shape += (self.before_id is None, self.before_inclusive)
+
+        def window(slots: Slots) -> QuerySet:
+            since = None if self.since_id is None else slots.since_id
+            before = None if self.before_id is None else slots.before_id
+            return self._window(build(slots), field, since, before)
+
+        query = compiled(shape, window)
+        rows = query.run(since_id=self.since_id, before_id=self.before_id, **values)
+        return self._finish(rows, field)
+
+    def _window(self, queryset: QuerySet, field: str, since, before) -> QuerySet:
+        if since is not None:
             op = "gte" if self.since_inclusive else "gt"
-            queryset = queryset.filter(**{f"{field}__{op}": self.since_id})
-        if self.before_id is not None:
+            queryset = queryset.filter(**{f"{field}__{op}": since})
+        if before is not None:
             op = "lte" if self.before_inclusive else "lt"
-            queryset = queryset.filter(**{f"{field}__{op}": self.before_id})
-        size = abs(self.count)
+            queryset = queryset.filter(**{f"{field}__{op}": before})
         order = f"-{field}" if self.count > 0 else field
-        rows = list(queryset.order_by(order)[: size + 1])
+        return queryset.order_by(order)[: abs(self.count) + 1]
+
+    def _finish(self, rows: list[Any], field: str) -> list[Any]:
+        size = abs(self.count)
         self.more = len(rows) > size
         rows = rows[:size]
         if self.count < 0:

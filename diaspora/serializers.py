@@ -73,14 +73,15 @@ class DiasporaPage(PostPage):
         ids = {uid for p in shown for uid in mentioned_ids(p.entities or {})}
         self.mentioned = User.objects.filter(is_active=True).in_bulk(ids) if ids else {}
 
-    def viewer_kinds(self, viewer, post_ids: set[int]) -> dict:
+    @staticmethod
+    def viewer_kinds(viewer: int, post_ids: list[int]) -> dict:
         return {
-            **super().viewer_kinds(viewer, post_ids),
-            "reported": Report.objects.filter(reporter=viewer, post_id__in=post_ids).values_list(
+            **PostPage.viewer_kinds(viewer, post_ids),
+            "reported": Report.objects.filter(reporter_id=viewer, post_id__in=post_ids).values_list(
                 "post_id"
             ),
             "commented": Post.objects.filter(
-                user=viewer, reply_to_id__in=post_ids, is_deleted=False
+                user_id=viewer, reply_to_id__in=post_ids, is_deleted=False
             ).values_list("reply_to_id"),
         }
 

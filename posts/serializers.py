@@ -99,19 +99,19 @@ class PostPage:
         user_ids = {p.user_id for p in everything}
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
-        extra = self.viewer_kinds(viewer, post_ids) if viewer is not None else {}
-        self.context = ViewerContext.load(viewer, user_ids, extra)
+        self.context = ViewerContext.load(viewer, user_ids, post_ids, self.viewer_kinds)
 
-    def viewer_kinds(self, viewer, post_ids: set[int]) -> dict[str, QuerySet]:
+    @staticmethod
+    def viewer_kinds(viewer: int, post_ids: list[int]) -> dict[str, QuerySet]:
         """The viewer's relations to the page's posts, each an id query sent in the context's
         one UNION; a dialect's page adds the ones it shows (diaspora: reported, commented)."""
         return {
-            "you_starred": Star.objects.filter(user=viewer, post_id__in=post_ids).values_list(
+            "you_starred": Star.objects.filter(user_id=viewer, post_id__in=post_ids).values_list(
                 "post_id"
             ),
-            "you_reposted": Post.objects.filter(user=viewer, repost_of_id__in=post_ids).values_list(
-                "repost_of_id"
-            ),
+            "you_reposted": Post.objects.filter(
+                user_id=viewer, repost_of_id__in=post_ids
+            ).values_list("repost_of_id"),
         }
 
     def user(self, user) -> dict:

@@ -112,8 +112,13 @@ class PersonalStreamView(PostStreamView):
         return None if post_id is None else queries.item_id_for_post(self.viewer, post_id)
 
     def page(self, pagination: IdPagination, filters: StreamFilters, **kwargs) -> list[Post]:
-        items = queries.personal_items(self.viewer, with_mentions=self.with_mentions)
-        items = pagination.paginate(items.filter(filters.condition(self.viewer, "post__")))
+        def build(slots):
+            items = queries.personal_items(slots.viewer, with_mentions=self.with_mentions)
+            return items.filter(filters.condition(slots.viewer, "post__"))
+
+        # Everyone's home timeline, on every refresh: its page query is compiled once per shape.
+        key = ("personal", self.with_mentions, filters)
+        items = pagination.paginate_compiled(key, build, viewer=self.viewer.pk)
         for item in items:
             item.post.pagination_id = item.pagination_id
         return [item.post for item in items]

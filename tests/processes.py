@@ -49,14 +49,16 @@ def test_database_url() -> str:
 def service_env(**overrides: str) -> dict[str, str]:
     """The environment of a process that shares this test's database, Redis and broker."""
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "TEST_CELERY_EAGER": "0",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "DB_CONN_MAX_AGE": "0",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "TEST_CELERY_EAGER": "0",
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "DB_CONN_MAX_AGE": "0",
+        }
+    )
     env.update(overrides)
     return env
 
@@ -68,16 +70,36 @@ class Worker:
         handle, name = tempfile.mkstemp(suffix=".log")
         os.close(handle)
         self.log = Path(name)
-        command = [sys.executable, "-m", "celery", "-A", "adn_api", "worker", "--pool=solo",
-                   "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "adn_api",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ]
         if beat:
             schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
             command += ["--beat", f"--schedule={schedule}"]
         with self.log.open("w") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(lambda: "ready." in self.output() or self.process.poll() is not None, 60,
-                 "the worker to start")
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(
+            lambda: "ready." in self.output() or self.process.poll() is not None,
+            60,
+            "the worker to start",
+        )
         if self.process.poll() is not None:
             raise AssertionError(f"worker exited at start:\n{self.output()}")
 
@@ -102,8 +124,14 @@ class Worker:
 @contextlib.contextmanager
 def celery_worker(beat: bool = False, **env: str) -> Iterator[Worker]:
     # A queue left over from an earlier run must not feed this worker stale tasks.
-    subprocess.run([sys.executable, "-m", "celery", "-A", "adn_api", "purge", "-f"], cwd=ROOT,
-                   env=service_env(**env), capture_output=True, timeout=60, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "adn_api", "purge", "-f"],
+        cwd=ROOT,
+        env=service_env(**env),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     worker = Worker(service_env(**env), beat)
     # This process must now hand tasks to the broker instead of running them itself.
     eager = celery_app.conf.task_always_eager
@@ -123,19 +151,37 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--daemonize", "yes"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+            ],
+            check=True,
+            capture_output=True,
+        )
         wait_for(self.ping, 10, "redis to start")
 
     def stop(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+            capture_output=True,
+            check=False,
+        )
         wait_for(lambda: not self.ping(), 10, "redis to stop")
 
     def ping(self) -> bool:
-        result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False
+        )
         return result.stdout.strip() == "PONG"
 
 
@@ -144,10 +190,21 @@ def web_server(**env: str) -> Iterator[str]:
     """gunicorn serving the project; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "adn_api.wsgi", f"--bind=127.0.0.1:{port}",
-         "--workers=1", "--log-level=warning"],
-        cwd=ROOT, env=service_env(**env), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "adn_api.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=service_env(**env),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def up() -> bool:

@@ -20,8 +20,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def fanned_out(post_id: str | int, timeout: float = 60) -> None:
-    wait_for(lambda: FanOut.objects.filter(post_id=post_id, completed_at__isnull=False).exists(),
-             timeout, f"the fan-out of post {post_id}")
+    wait_for(
+        lambda: FanOut.objects.filter(post_id=post_id, completed_at__isnull=False).exists(),
+        timeout,
+        f"the fan-out of post {post_id}",
+    )
 
 
 def stream_of(api, token) -> list[dict]:
@@ -99,8 +102,9 @@ def test_after_the_dedupe_window_a_new_repost_shows_again(cast):
 
 def many_followers(author: User, count: int) -> list[int]:
     User.objects.bulk_create(User(username=f"f{author.pk}_{i}") for i in range(count))
-    ids = list(User.objects.filter(username__startswith=f"f{author.pk}_")
-               .values_list("id", flat=True))
+    ids = list(
+        User.objects.filter(username__startswith=f"f{author.pk}_").values_list("id", flat=True)
+    )
     Follow.objects.bulk_create(Follow(follower_id=i, followee=author) for i in ids)
     return ids
 
@@ -118,18 +122,24 @@ def test_delivering_a_post_again_fills_in_missing_rows_and_doubles_none(make_use
     assert owners == sorted([*followers, author.pk])
 
 
-def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_user, token_for,
-                                                                   api):
+def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_user, token_for, api):
     author = make_user("popular")
     followers = many_followers(author, 10_000)
-    slow = {"FANOUT_BATCH_SIZE": "250", "FANOUT_BATCH_PAUSE_SECONDS": "0.1",
-            "FANOUT_RETRY_AFTER_SECONDS": "3", "FANOUT_SWEEP_SECONDS": "1",
-            "CELERY_VISIBILITY_TIMEOUT": "5"}
+    slow = {
+        "FANOUT_BATCH_SIZE": "250",
+        "FANOUT_BATCH_PAUSE_SECONDS": "0.1",
+        "FANOUT_RETRY_AFTER_SECONDS": "3",
+        "FANOUT_SWEEP_SECONDS": "1",
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+    }
     with celery_worker(**slow) as worker:
         response = api.post("/stream/0/posts", token_for(author), data={"text": "to everyone"})
         post_id = response.json()["data"]["id"]
-        wait_for(lambda: StreamItem.objects.filter(post_id=post_id).count() > 1000, 60,
-                 "the fan-out to be under way")
+        wait_for(
+            lambda: StreamItem.objects.filter(post_id=post_id).count() > 1000,
+            60,
+            "the fan-out to be under way",
+        )
         worker.kill()
     written = StreamItem.objects.filter(post_id=post_id).count()
     assert 1000 < written < len(followers) + 1, "the kill must land mid fan-out"
@@ -141,10 +151,12 @@ def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_us
 
 
 def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode()
-                                     if body is not None else None,
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, json.loads(response.read())
 
@@ -155,8 +167,12 @@ def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oau
     token = issue_token(author, oauth_app, "basic stream write_post")
     redis_server = PrivateRedis()
     redis_server.start()
-    env = {"REDIS_URL": redis_server.url, "CELERY_BROKER_URL": redis_server.url,
-           "FANOUT_RETRY_AFTER_SECONDS": "1", "FANOUT_SWEEP_SECONDS": "1"}
+    env = {
+        "REDIS_URL": redis_server.url,
+        "CELERY_BROKER_URL": redis_server.url,
+        "FANOUT_RETRY_AFTER_SECONDS": "1",
+        "FANOUT_SWEEP_SECONDS": "1",
+    }
     try:
         with web_server(**env) as base:
             redis_server.stop()

@@ -53,8 +53,9 @@ def test_personal_stream_items_carry_pagination_ids_and_meta(api, people):
     assert pagination_ids == sorted(pagination_ids, reverse=True)
     assert body["meta"]["more"] is True
     assert body["meta"]["max_id"] == str(pagination_ids[0])
-    older = api.get("/stream/0/posts/stream", tokens["alice"],
-                    before_id=body["meta"]["min_id"]).json()
+    older = api.get(
+        "/stream/0/posts/stream", tokens["alice"], before_id=body["meta"]["min_id"]
+    ).json()
     assert len(older["data"]) == 1 and older["meta"]["more"] is False
 
 
@@ -124,9 +125,14 @@ def test_hashtag_stream_matches_case_insensitively(api, people):
 
 def test_machine_only_and_deleted_posts_follow_the_general_parameters(api, people):
     users, tokens = people
-    machine = api.post("/stream/0/posts", tokens["alice"], data={
-        "machine_only": True, "annotations": [{"type": "net.example.move", "value": {"m": 1}}]
-    }).json()["data"]["id"]
+    machine = api.post(
+        "/stream/0/posts",
+        tokens["alice"],
+        data={
+            "machine_only": True,
+            "annotations": [{"type": "net.example.move", "value": {"m": 1}}],
+        },
+    ).json()["data"]["id"]
     gone = write(api, tokens["alice"], "soon gone")
     api.delete(f"/stream/0/posts/{gone}", tokens["alice"])
     ids = stream_ids(api, tokens["alice"])
@@ -140,14 +146,21 @@ def test_stream_marker_is_in_meta_and_last_read_only_grows(api, people):
     ids = [write(api, tokens["alice"], f"post {i}") for i in range(3)]
     meta = api.get("/stream/0/posts/stream", tokens["alice"]).json()["meta"]
     assert meta["marker"] == {"name": "my_stream"}
-    marker = api.post("/stream/0/posts/marker", tokens["alice"],
-                      data={"name": "my_stream", "id": ids[2], "percentage": 40}).json()["data"]
+    marker = api.post(
+        "/stream/0/posts/marker",
+        tokens["alice"],
+        data={"name": "my_stream", "id": ids[2], "percentage": 40},
+    ).json()["data"]
     assert marker["last_read_id"] == ids[2] and marker["percentage"] == 40
-    marker = api.post("/stream/0/posts/marker", tokens["alice"],
-                      data={"name": "my_stream", "id": ids[0]}).json()["data"]
+    marker = api.post(
+        "/stream/0/posts/marker", tokens["alice"], data={"name": "my_stream", "id": ids[0]}
+    ).json()["data"]
     assert (marker["id"], marker["last_read_id"]) == (ids[0], ids[2])
-    reset = api.post("/stream/0/posts/marker?reset_read_id=1", tokens["alice"],
-                     data={"name": "my_stream", "id": ids[0]}).json()["data"]
+    reset = api.post(
+        "/stream/0/posts/marker?reset_read_id=1",
+        tokens["alice"],
+        data={"name": "my_stream", "id": ids[0]},
+    ).json()["data"]
     assert reset["last_read_id"] == ids[0]
     meta = api.get("/stream/0/posts/stream", tokens["alice"]).json()["meta"]
     assert meta["marker"]["id"] == ids[0] and meta["marker"]["version"] == reset["version"]
@@ -156,8 +169,11 @@ def test_stream_marker_is_in_meta_and_last_read_only_grows(api, people):
 def test_markers_can_be_posted_as_a_list(api, people):
     users, tokens = people
     post_id = write(api, tokens["alice"], "x")
-    body = api.post("/stream/0/posts/marker", tokens["alice"], data=[
-        {"name": "my_stream", "id": post_id}, {"name": "global", "id": post_id}]).json()
+    body = api.post(
+        "/stream/0/posts/marker",
+        tokens["alice"],
+        data=[{"name": "my_stream", "id": post_id}, {"name": "global", "id": post_id}],
+    ).json()
     assert [m["name"] for m in body["data"]] == ["my_stream", "global"]
 
 
@@ -170,10 +186,16 @@ def test_special_pagination_ids_use_the_marker(api, people):
     assert stream_ids(api, tokens["alice"], before_id="last_read") == [ids[0]]
 
 
-@pytest.mark.parametrize("body", [{"name": "nope", "id": "1"}, {"name": "my_stream", "id": "x"},
-                                  {"name": "my_stream", "id": "1", "percentage": 101},
-                                  [{"name": "my_stream", "id": "1"}, {"name": "bad", "id": "1"}],
-                                  "just a string"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "nope", "id": "1"},
+        {"name": "my_stream", "id": "x"},
+        {"name": "my_stream", "id": "1", "percentage": 101},
+        [{"name": "my_stream", "id": "1"}, {"name": "bad", "id": "1"}],
+        "just a string",
+    ],
+)
 def test_bad_markers_are_400_and_save_nothing(api, people, body):
     users, tokens = people
     response = api.post("/stream/0/posts/marker", tokens["alice"], data=body)
@@ -181,9 +203,17 @@ def test_bad_markers_are_400_and_save_nothing(api, people, body):
     assert not users["alice"].stream_markers.exists()
 
 
-@pytest.mark.parametrize("params", [{"since_id": "abc"}, {"count": "0"}, {"count": "-0"},
-                                    {"before_id": "1" * 30}, {"since_id": "unknown_marker"},
-                                    {"count": "9" * 40}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since_id": "abc"},
+        {"count": "0"},
+        {"count": "-0"},
+        {"before_id": "1" * 30},
+        {"since_id": "unknown_marker"},
+        {"count": "9" * 40},
+    ],
+)
 def test_bad_pagination_on_streams_is_400(api, people, params):
     users, tokens = people
     for path in ("/stream/0/posts/stream", "/stream/0/posts/stream/global"):
