@@ -62,13 +62,15 @@ class CompiledQuery:
             for position, param in enumerate(self.params)
             if (name := slots.name_of(param)) is not None
         ]
+        fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(fields)
         self.model = None
         if queryset.query.values_select:
             return  # a values_list query: its rows are the results
         klass_info, select = self.compiler.klass_info, self.compiler.select
         self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.model_columns = slice(fields[0], fields[-1] + 1)
+        own = klass_info["select_fields"]
+        self.model_columns = slice(own[0], own[-1] + 1)
         self.init_list = [column[0].target.attname for column in select[self.model_columns]]
         self.populators = get_related_populators(klass_info, select, self.db)
 
@@ -79,10 +81,12 @@ class CompiledQuery:
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
         if self.model is None:
-            return list(self.compiler.results_iter([rows], tuple_expected=True))
+            return [tuple(row) for row in rows]
         objects = []
-        for row in self.compiler.results_iter([rows]):
+        for row in rows:
             obj = self.model.from_db(self.db, self.init_list, row[self.model_columns])
             for populator in self.populators:
                 populator.populate(row, obj)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from adn_api.compiled import compiled
 from adn_api.errors import BadRequest
 from adn_api.formats import iso_z
 from adn_api.pagination import parse_id
@@ -29,7 +30,13 @@ def marker_data(marker: StreamMarker | None, name: str) -> dict:
 
 
 def get_marker(user, name: str) -> StreamMarker | None:
-    return StreamMarker.objects.filter(user=user, name=name).first()
+    """Read on every stream page, so compiled once per marker name (adn_api.compiled)."""
+    query = compiled(
+        ("marker", name),
+        lambda slots: StreamMarker.objects.filter(user_id=slots.user, name=name)[:1],
+    )
+    found = query.run(user=user.pk)
+    return found[0] if found else None
 
 
 def _parse(item) -> tuple[str, int, int]:
