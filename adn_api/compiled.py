@@ -14,16 +14,20 @@ Django's own ``ModelIterable`` makes them (``from_db`` and the related-object po
 results are the same model instances, ``select_related`` objects included.
 
 Each thread keeps its own compiled queries: a compiler belongs to its thread's connection.
+
+A list of ids is one parameter (``field__any=ids``, below) rather than ``__in``'s one per id, so
+a page of 13 users and one of 40 are the same query, compiled and prepared once.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Field, ForeignObject, Lookup, Model, QuerySet
 from django.db.models.query import get_related_populators
 
 FIRST_SLOT = -(2**62)
@@ -75,10 +79,11 @@ class CompiledQuery:
         self.populators = get_related_populators(klass_info, select, self.db)
 
     def run(self, **values: Any) -> list[Model] | list[tuple]:
+        connection = connections[self.db]
         params = list(self.params)
         for position, name in self.slots:
-            params[position] = values[name]
-        with connections[self.db].cursor() as cursor:
+            params[position] = id_list(values[name], connection)
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
@@ -111,3 +116,33 @@ def compiled(key: Hashable, build: Callable[[Slots], QuerySet]) -> CompiledQuery
         slots = Slots()
         query = cache[key] = CompiledQuery(build(slots), slots)
     return query
+
+
+def id_list(value: Any, connection) -> Any:
+    """A list or tuple of ids as one parameter: an array for PostgreSQL, JSON text for SQLite's
+    ``json_each``. Anything else (an id, a slot) is left as it is."""
+    if not isinstance(value, list | tuple):
+        return value
+    return list(value) if connection.vendor == "postgresql" else json.dumps(list(value))
+
+
+@Field.register_lookup
+@ForeignObject.register_lookup
+class AnyOf(Lookup):
+    """``field__any=[ids]``: ``__in`` with the whole list as one parameter."""
+
+    lookup_name = "any"
+    prepare_rhs = False  # the list is not one value of the field
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [id_list(value, connection)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN (SELECT value FROM json_each({rhs}))", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]

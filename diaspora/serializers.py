@@ -77,11 +77,11 @@ class DiasporaPage(PostPage):
     def viewer_kinds(viewer: int, post_ids: list[int]) -> dict:
         return {
             **PostPage.viewer_kinds(viewer, post_ids),
-            "reported": Report.objects.filter(reporter_id=viewer, post_id__in=post_ids).values_list(
-                "post_id"
-            ),
+            "reported": Report.objects.filter(
+                reporter_id=viewer, post_id__any=post_ids
+            ).values_list("post_id"),
             "commented": Post.objects.filter(
-                user_id=viewer, reply_to_id__in=post_ids, is_deleted=False
+                user_id=viewer, reply_to_id__any=post_ids, is_deleted=False
             ).values_list("reply_to_id"),
         }
 

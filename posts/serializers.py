@@ -106,11 +106,11 @@ class PostPage:
         """The viewer's relations to the page's posts, each an id query sent in the context's
         one UNION; a dialect's page adds the ones it shows (diaspora: reported, commented)."""
         return {
-            "you_starred": Star.objects.filter(user_id=viewer, post_id__in=post_ids).values_list(
+            "you_starred": Star.objects.filter(user_id=viewer, post_id__any=post_ids).values_list(
                 "post_id"
             ),
             "you_reposted": Post.objects.filter(
-                user_id=viewer, repost_of_id__in=post_ids
+                user_id=viewer, repost_of_id__any=post_ids
             ).values_list("repost_of_id"),
         }
 

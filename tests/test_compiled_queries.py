@@ -10,6 +10,8 @@ from adn_api.compiled import Slots, compiled
 from posts.models import Post
 from posts.services.posting import create_post
 from reposts.services import repost
+from users.services import graph
+from users.services.viewer import ViewerContext
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,26 @@ def test_a_stand_in_is_the_same_each_time_it_is_read():
     assert slots.viewer == slots.viewer != slots.since
     assert slots.name_of(slots.since) == "since"
     assert slots.name_of(5) is None
+
+
+def test_any_matches_the_ids_of_a_list_sent_as_one_parameter(alice, bob, carol):
+    posts = [create_post(user, text=user.username) for user in (alice, bob, carol)]
+    wanted = [posts[0].user_id, posts[2].user_id]
+
+    found = Post.objects.filter(user_id__any=wanted).order_by("id")
+    sql, params = found.query.sql_with_params()
+
+    assert [p.text for p in found] == ["alice", "carol"]
+    assert wanted in [list(p) for p in params if isinstance(p, list)]  # not one per id
+    assert list(Post.objects.filter(user_id__any=[])) == []
+
+
+def test_viewer_context_is_one_query_whatever_the_number_of_ids(
+    alice, bob, django_assert_num_queries
+):
+    graph.follow(alice, bob)
+    for ids in ([bob.pk], [bob.pk, *range(10_000, 10_300)]):
+        with django_assert_num_queries(1):
+            context = ViewerContext.load(alice, ids)
+        assert context.has("you_follow", bob.pk)
+        assert not context.has("follows_you", bob.pk)
