@@ -220,27 +220,21 @@ class DialectAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction: str = "response") -> dict:
         if self.dialect == "diaspora":
             success = {"description": "Success.", "content": json_content({})}
-            return {
-                "200": success,
-                "201": success,
-                "204": {"description": "Done; no content."},
-                "default": {
-                    "description": "An error.",
-                    "content": json_content(ref("DiasporaError")),
-                },
+            error = {"description": "An error.", "content": json_content(ref("DiasporaError"))}
+        else:
+            success = {
+                "description": "Success, in the envelope.",
+                "content": json_content(ref("Envelope")),
             }
-        success = {
-            "description": "Success, in the envelope.",
-            "content": json_content(ref("Envelope")),
-        }
+            error = {
+                "description": "An error: the envelope's meta only.",
+                "content": json_content(ref("EnvelopeError")),
+            }
         return {
             "200": success,
             "201": success,
             "204": {"description": "Done; no content."},
-            "default": {
-                "description": "An error: the envelope's meta only.",
-                "content": json_content(ref("EnvelopeError")),
-            },
+            "default": error,
         }
 
 

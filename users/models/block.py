@@ -1,25 +1,11 @@
-from django.conf import settings
-from django.db import models
+from .relation import UserRelation, pair_constraints, user_keys
 
 
-class Block(models.Model):
+class Block(UserRelation):
     """``blocker`` blocks ``blocked``: no follows either way, no interaction with their posts."""
 
-    blocker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="block_rows"
-    )
-    blocked = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by_rows"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    blocker, blocked = user_keys(related_names=("block_rows", "blocked_by_rows"))
+    str_template = "{self.blocker_id} blocks {self.blocked_id}"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.blocker_id} blocks {self.blocked_id}"
+        constraints = pair_constraints("block", "blocker", "blocked")

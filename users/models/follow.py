@@ -1,26 +1,14 @@
-from django.conf import settings
 from django.db import models
 
+from .relation import UserRelation, pair_constraints, user_keys
 
-class Follow(models.Model):
+
+class Follow(UserRelation):
     """``follower`` follows ``followee``. The id orders followers/following lists."""
 
-    follower = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_rows"
-    )
-    followee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_rows"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    follower, followee = user_keys(related_names=("following_rows", "follower_rows"))
+    str_template = "{self.follower_id} follows {self.followee_id}"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
-            ),
-        ]
+        constraints = pair_constraints("follow", "follower", "followee")
         indexes = [models.Index(fields=["followee", "id"])]
-
-    def __str__(self) -> str:
-        return f"{self.follower_id} follows {self.followee_id}"

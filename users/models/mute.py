@@ -1,25 +1,11 @@
-from django.conf import settings
-from django.db import models
+from .relation import UserRelation, pair_constraints, user_keys
 
 
-class Mute(models.Model):
+class Mute(UserRelation):
     """``muter`` no longer sees ``muted``'s posts in streams (filtered at read time)."""
 
-    muter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mute_rows"
-    )
-    muted = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_by_rows"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    muter, muted = user_keys(related_names=("mute_rows", "muted_by_rows"))
+    str_template = "{self.muter_id} mutes {self.muted_id}"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["muter", "muted"], name="mute_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(muter=models.F("muted")), name="mute_not_self"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.muter_id} mutes {self.muted_id}"
+        constraints = pair_constraints("mute", "muter", "muted")

@@ -31,13 +31,20 @@ class Command(BaseCommand):
         parser.add_argument("--staff", action="store_true", help="May sign in to /admin/.")
 
     def handle(self, *args, username: str, email: str, **options) -> None:
-        self.check_username(username)
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise CommandError(f"--email: {exc.messages[0]}") from exc
-        if User.objects.filter(email__iexact=email).exists():
-            raise CommandError(f"An account with the email {email} already exists.")
+        self.check_new(
+            "username",
+            username,
+            username_validator,
+            invalid=f"Invalid username {username!r}",
+            taken=f"The username {username} is already taken (ignoring case).",
+        )
+        self.check_new(
+            "email",
+            email,
+            validate_email,
+            invalid="--email",
+            taken=f"An account with the email {email} already exists.",
+        )
         password = self.password(options["password"])
         user = User(username=username, email=email, name=options["name"])
         try:
@@ -54,13 +61,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Created @{user.username} (id {user.pk}).")
 
     @staticmethod
-    def check_username(username: str) -> None:
+    def check_new(field: str, value: str, validator, *, invalid: str, taken: str) -> None:
+        """``value`` passes ``validator`` (else "<invalid>: <why>") and no account has it in
+        ``field``, ignoring case (else ``taken``)."""
         try:
-            username_validator(username)
+            validator(value)
         except ValidationError as exc:
-            raise CommandError(f"Invalid username {username!r}: {exc.messages[0]}") from exc
-        if User.objects.filter(username__iexact=username).exists():
-            raise CommandError(f"The username {username} is already taken (ignoring case).")
+            raise CommandError(f"{invalid}: {exc.messages[0]}") from exc
+        if User.objects.filter(**{f"{field}__iexact": value}).exists():
+            raise CommandError(taken)
 
     @staticmethod
     def password(given: str | None) -> str:
