@@ -9,6 +9,8 @@ from posts.models import Post
 from posts.services.posting import create_post
 from users.models import User
 
+from ..dialect_errors import assert_diaspora_error
+
 API = "/api/v1"
 
 
@@ -30,16 +32,9 @@ def ok(response, status: int = 200):
 
 
 def diaspora_error(response, code: int, message: str | None = None) -> str:
-    """Asserts diaspora's error shape, exactly ``{"code", "message"}``, with this status."""
-    assert response.status_code == code, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"code", "message"}, body
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    if message is not None:
-        assert body["message"] == message
-    return body["message"]
+    """Asserts diaspora's error shape, exactly ``{"code", "message"}``, with this status; returns
+    the message (``message``, if given, is what it must say)."""
+    return assert_diaspora_error(response, code, message)["message"]
 
 
 def comment_on(post: Post, author: User, text: str = "a comment") -> Post:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from posts.models import Star
 from posts.services.posting import delete_post
 from posts.services.stars import star
@@ -32,10 +34,13 @@ def test_likes_are_listed_oldest_first_with_a_stable_guid_and_the_author(
     star(make_user("carol"), post)
     data = ok(api.get(likes_path(post)))
     assert [item["author"]["diaspora_id"] for item in data] == [host_id("bob"), host_id("carol")]
+    # A like is an object of its own: its guid is neither the post's nor a liker's.
+    taken = {post.guid} | {item["author"]["guid"] for item in data}
     for item in data:
         assert set(item) == {"guid", "author"}
         assert_shape(item["author"], PERSON_EXAMPLE)
-        assert len(item["guid"]) == 32 and int(item["guid"], 16) >= 0
+        assert re.fullmatch(r"[0-9a-f]{32}", item["guid"]), item["guid"]
+        assert item["guid"] not in taken, (item, taken)
     assert len({item["guid"] for item in data}) == 2
     assert ok(api.get(likes_path(post))) == data  # the same guids on every call
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -21,6 +22,8 @@ from users.models import User
 from .. import processes
 from ..processes import ROOT, free_port, wait_for
 from .deployment import (
+    README,
+    VARIABLE,
     answers,
     get,
     interpolate,
@@ -72,9 +75,79 @@ def test_compose_sets_every_documented_setting_and_points_at_its_own_services():
     assert (postgres["POSTGRES_DB"], postgres["POSTGRES_USER"]) == ("adn", "adn")
 
 
-def test_interpolation_follows_compose():
-    env = {"SET": "x", "EMPTY": ""}
-    assert interpolate("${SET:-d}/${EMPTY:-d}/${EMPTY-d}/${UNSET-d}/${UNSET}", env) == "x/d//d/"
+# What compose.yaml reads from the shell besides the README's settings, and where it goes.
+COMPOSE_ONLY_VARIABLES = {
+    "POSTGRES_PASSWORD": "the postgres service's password, also in the app's DATABASE_URL",
+    "PORT": "the host port the web service publishes",
+}
+
+
+def variables_read(node) -> set[str]:
+    """The names of the ``${NAME…}`` that a piece of compose.yaml (keys and values) reads."""
+    if isinstance(node, dict):
+        return variables_read(list(node.items()))
+    if isinstance(node, list | tuple):
+        return set().union(*map(variables_read, node))
+    return {name for name, _, _ in VARIABLE.findall(str(node))}
+
+
+def readme_defaults() -> dict[str, str]:
+    """The README's configuration table: each setting's default, where it is one value."""
+    section = README.read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \|.*\| `([^`]*)` \|$", section, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_every_variable_compose_reads_is_documented_and_reaches_its_setting():
+    """A misspelt ``${VAR…}`` in compose.yaml would silently ignore what the operator set."""
+    compose = load_compose()
+    documented = set(readme_settings())
+    names = variables_read(compose)
+    assert names, "compose.yaml reads no variable"
+    known = documented | set(COMPOSE_ONLY_VARIABLES)
+    assert names <= known, f"undocumented variables: {names - known}"
+    services = compose["services"]
+    for name in APP_SERVICES:
+        raw = services[name]["environment"]
+        # Only the README's settings, and each one set from its own variable if from any.
+        assert set(raw) == documented, set(raw) ^ documented
+        for setting, value in raw.items():
+            read = variables_read(value)
+            assert read <= {setting} | set(COMPOSE_ONLY_VARIABLES), (setting, read)
+            if setting in read:
+                env = {"SECRET_KEY": "s3cret", setting: f"set-{setting.lower()}"}
+                assert f"set-{setting.lower()}" in service_environment(services[name], env)[setting]
+    password = {"SECRET_KEY": "s3cret", "POSTGRES_PASSWORD": "pw-set"}
+    assert service_environment(services["postgres"], password)["POSTGRES_PASSWORD"] == "pw-set"
+    assert service_environment(services["web"], password)["DATABASE_URL"] == (
+        "postgres://adn:pw-set@postgres:5432/adn"
+    )
+    published = services["web"]["ports"][0]
+    assert interpolate(published, {}) == "8000:8000"
+    assert interpolate(published, {"PORT": "8080"}) == "8080:8000"
+
+
+def test_compose_falls_back_on_the_documented_defaults():
+    """With only SECRET_KEY set, each setting compose reads from the shell gets the README's
+    default (ALLOWED_HOSTS: the same hosts; PUBLIC_URL: compose's own, for one machine)."""
+    defaults = readme_defaults()
+    own_defaults = {"PUBLIC_URL": "http://localhost:8000"}
+    services = load_compose()["services"]
+    for name in APP_SERVICES:
+        raw = services[name]["environment"]
+        env = service_environment(services[name], {"SECRET_KEY": "s3cret"})
+        from_shell = {setting for setting, value in raw.items() if setting in variables_read(value)}
+        from_shell -= {"SECRET_KEY"}  # required: no default (see the test above)
+        assert from_shell >= {"ALLOWED_HOSTS", "DB_PREPARE_THRESHOLD", "RATE_LIMIT"}, from_shell
+        for setting in from_shell:
+            expected = own_defaults.get(setting, defaults[setting])
+            if setting == "ALLOWED_HOSTS":  # a list: its order does not matter
+                assert set(env[setting].split(",")) == set(expected.split(",")), env
+            else:
+                assert env[setting] == expected, (setting, env)
+        # "empty turns prepared statements off": set empty, it stays empty.
+        off = service_environment(services[name], {"SECRET_KEY": "s", "DB_PREPARE_THRESHOLD": ""})
+        assert off["DB_PREPARE_THRESHOLD"] == ""
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..dialect_errors import assert_pnut_error
+
 V1 = "/v1"
 
 # pnut's objects, key by key (docs: resources/posts, resources/users, implementation/entities).
@@ -47,15 +49,7 @@ def meta_of(response) -> dict:
 
 def error_of(response, code: int) -> str:
     """The message of a pnut error: ``{"meta": {code, error_message, error_id}}``, JSON, no data."""
-    assert response.status_code == code, response.content
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert list(body) == ["meta"], body
-    meta = body["meta"]
-    assert meta["code"] == code
-    assert isinstance(meta["error_message"], str) and meta["error_message"]
-    assert meta["error_id"]
-    return meta["error_message"]
+    return assert_pnut_error(response, code)["error_message"]
 
 
 def assert_user_shape(user: dict, *, viewer: bool) -> None:
