@@ -1,22 +1,54 @@
-"""Which renderer speaks for which URL prefix, for errors raised outside DRF views."""
+"""The three dialects the server speaks, each a value views are configured with.
+
+A dialect is a URL prefix, a renderer (its envelope and error shape), its table for domain
+refusals, and its spelling of posts and users; the domain calls behind it are the same. A view
+says ``dialect = PNUT`` (or is routed with ``as_view(dialect=PNUT)``), and errors raised outside
+any view find their dialect by the path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
 from pnut.renderers import PnutRenderer
+from pnut.serializers import posts_to_pnut, users_to_pnut
+from posts.serializers import posts_to_adn
+from users.serializers import users_to_adn
 
+from . import prefixes
 from .envelope import ADNRenderer
+from .refusals import envelope_refusal
 
-# Longest prefix first; dialect apps add theirs here as they land.
-RENDERERS_BY_PREFIX: list[tuple[str, type[ADNRenderer]]] = [
-    ("/stream/0/", ADNRenderer),
-    ("/v1/", PnutRenderer),
-    ("/api/v1/", DiasporaRenderer),
-]
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # also how its query parameters are named (posts.options.ReadOptions.parse)
+    prefix: str
+    renderer: type[ADNRenderer]
+    refusal: Callable  # (Refused, action) -> ApiError
+    render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
+    render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
+    scopes_header: bool = False  # pnut: the granted scopes in X-OAuth-Scopes
+
+
+ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn)
+PNUT = Dialect(
+    "pnut", prefixes.PNUT, PnutRenderer, envelope_refusal, posts_to_pnut, users_to_pnut, True
+)
+DIASPORA = Dialect("diaspora", prefixes.DIASPORA, DiasporaRenderer, diaspora_refusal)
+DIALECTS = (ADN, PNUT, DIASPORA)
+
+
+def dialect_for_path(path: str) -> Dialect | None:
+    for dialect in DIALECTS:
+        if path.startswith(f"/{dialect.prefix}"):
+            return dialect
+    return None
 
 
 def renderer_for_path(path: str) -> ADNRenderer | None:
-    for prefix, renderer in RENDERERS_BY_PREFIX:
-        if path.startswith(prefix):
-            return renderer()
-    return None
+    dialect = dialect_for_path(path)
+    return dialect.renderer() if dialect else None

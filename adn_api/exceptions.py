@@ -1,4 +1,7 @@
-"""DRF exception handler: every error, expected or not, becomes an ``ApiError`` response."""
+"""DRF exception handler: every error, expected or not, becomes an ``ApiError`` response.
+
+A domain refusal (``core.errors.Refused``) is worded by the view's dialect, from its one table
+and the view's action for the method (``ApiView.actions``)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.errors import Refused
+
 from .errors import ApiError, ApiException
+from .refusals import envelope_refusal
 
 logger = logging.getLogger("adn_api.errors")
 
@@ -28,6 +34,8 @@ def _flatten_detail(detail) -> str:
 
 
 def error_for_exception(exc: Exception) -> ApiError:
+    if isinstance(exc, Refused):  # outside any view: App.net's wording
+        return envelope_refusal(exc)
     if isinstance(exc, Http404):
         return ApiError(404, "The requested object was not found.")
     if isinstance(exc, PermissionDenied):
@@ -52,7 +60,12 @@ def error_for_exception(exc: Exception) -> ApiError:
 
 
 def envelope_exception_handler(exc: Exception, context: dict) -> Response:
-    error = error_for_exception(exc)
+    view, request = context.get("view"), context.get("request")
+    if isinstance(exc, Refused) and view is not None:
+        action = view.actions.get(request.method) if request is not None else None
+        error = view.dialect.refusal(exc, action)
+    else:
+        error = error_for_exception(exc)
     headers = {}
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(int(exc.wait) + 1)

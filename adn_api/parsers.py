@@ -1,4 +1,5 @@
-"""Request body parsers that refuse, with a 400, the bodies DRF's own let through as a 500."""
+"""Reading request bodies: parsers that refuse, with a 400, the bodies DRF's own let through as
+a 500, and the one check that a body is an object."""
 
 from __future__ import annotations
 
@@ -18,3 +19,12 @@ class BoundedJSONParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON nested too deeply.") from None
+
+
+def body_object(request):
+    """The request body as an object (a JSON object or a form); anything else — a JSON list, a
+    string — is the client's error. Every dialect reads bodies through this."""
+    data = request.data
+    if not hasattr(data, "get"):
+        raise ParseError("The body must be a JSON object or a form.")
+    return data

@@ -1,7 +1,8 @@
 """One permission class for every API view: which token a method needs, and which scope.
 
 A view declares ``access = {"GET": PUBLIC, "POST": user_token("follow")}``. Methods the view
-does not implement are let through so that DRF answers 405, not 401.
+does not implement, or whose route does not offer (``http_method_names``), are let through so
+that DRF answers 405, not 401.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class TokenScopePermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         check_jsonp(request)
         method = request.method.lower()
-        if method != "options" and not hasattr(view, method):
+        if method != "options" and (
+            method not in view.http_method_names or not hasattr(view, method)
+        ):
             return True
         access = getattr(view, "access", {}).get(request.method, user_token())
         if access.token == "none":

@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 
+from . import prefixes
 from .views import UnknownRouteView
 
-DIALECTS = [("/stream/0/", "adn"), ("/v1/", "pnut"), ("/api/v1/", "diaspora")]
+DIALECTS = [(f"/{prefix}", name) for name, prefix in prefixes.ALL.items()]
 
 DIGITS = r"^[0-9]{1,19}$"
 PATH_PARAMETERS = {

@@ -6,10 +6,13 @@ machine. Setting DATABASE_URL / REDIS_URL / CELERY_BROKER_URL switches to Postgr
 """
 
 import os
+import re
 import warnings
 from pathlib import Path
 
 import dj_database_url
+
+from adn_api import prefixes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "oauth2_provider",
     "adn_api",
+    "core",
     "users",
     "entities",
     "posts",
@@ -173,7 +177,7 @@ FANOUT_RETRY_AFTER_SECONDS = int(os.environ.get("FANOUT_RETRY_AFTER_SECONDS", "1
 FOLLOW_MERGE_POSTS = int(os.environ.get("FOLLOW_MERGE_POSTS", "100"))
 
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(stream/0|v1|api/v1)/.*$"
+CORS_URLS_REGEX = rf"^/({'|'.join(re.escape(p) for p in prefixes.ALL.values())}).*$"
 CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-adn-pretty-json", "x-pretty-json"]
 CORS_EXPOSE_HEADERS = [
     "x-ratelimit-limit",

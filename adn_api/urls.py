@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from . import prefixes
 from .oauth.urls import account_patterns
 from .views import ConfigView, TokenView, UnknownRouteView
 
@@ -21,9 +22,9 @@ adn_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("operations.urls")),  # /healthz, /readyz
-    path("stream/0/", include(adn_patterns)),
-    path("v1/", include("pnut.urls")),
-    path("api/v1/", include("diaspora.urls")),
+    path(prefixes.ADN, include(adn_patterns)),
+    path(prefixes.PNUT, include("pnut.urls")),
+    path(prefixes.DIASPORA, include("diaspora.urls")),
     path("oauth/", include("adn_api.oauth.urls")),
     path("", include(account_patterns)),
 ]

@@ -1,38 +1,81 @@
-"""The base API view and the endpoints that belong to the platform rather than an app."""
+"""The one base view every endpoint of every dialect is, and the platform's own endpoints.
+
+An endpoint is a short class over ``ApiView``: ``access`` says which token and scope each method
+needs, ``dialect`` how it speaks (envelope, errors, spelling of posts and users, parameter
+names), ``actions`` how a refusal is worded where the dialect words it by action (diaspora).
+Endpoints that are the same in two dialects are one class routed twice,
+``as_view(dialect=PNUT)``. The helpers below read the general parameters and the cursor and
+render pages, so that a method is the domain call and little else.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from django.conf import settings
 from django.db.models import QuerySet
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from users.serializers import user_to_adn
-from users.services.viewer import ViewerContext
+from core.paging import paginate
+from posts.models import Post
+from posts.options import ReadOptions
+from streams.serializers import marker_data
+from streams.services.page import Stream, page
 
+from .dialects import ADN, Dialect
 from .envelope import enveloped
 from .errors import NotFound
-from .pagination import IdPagination
-from .params import flag
+from .pagination import page_meta, read_cursor
 from .permissions import ANY_TOKEN, PUBLIC
+from .serializers import config_object, token_to_adn
 
 
 class ApiView(APIView):
-    """Every ADN endpoint: ``access`` declares the token and scope each method needs."""
-
     access: dict = {}
+    dialect: Dialect = ADN
+    actions: dict[str, str] = {}
+    stream_defaults: dict[str, bool] = {}  # the endpoint's own filter defaults
 
     @property
     def viewer(self):
         return self.request.user
 
+    def get_renderers(self):
+        return [self.dialect.renderer()]
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.dialect.scopes_header:
+            try:
+                token = request.auth
+            except APIException:  # a bad token, which the response being sent reports
+                token = None
+            if token is not None:
+                # The scopes as granted, the same list as the token object's ``scopes``.
+                response["X-OAuth-Scopes"] = ",".join(sorted(set(token.scope.split())))
+        return response
+
+    def options_for(self, **defaults: bool) -> ReadOptions:
+        """The request's general parameters; ``defaults`` are this endpoint's filter defaults."""
+        params = self.request.query_params
+        return ReadOptions.parse(params, self.dialect.name, **{**self.stream_defaults, **defaults})
+
+    def posts_data(self, posts: Iterable[Post], options: ReadOptions | None = None) -> list[dict]:
+        options = options or self.options_for()
+        return self.dialect.render_posts(list(posts), self.viewer, options)
+
+    def post_data(self, post_id: int) -> dict:
+        """A post freshly read (counters and flags as they now are), as the viewer sees it."""
+        rendered = self.posts_data(Post.objects.for_rendering().filter(pk=post_id))
+        if not rendered:
+            # Gone since the action committed: a repost whose original was deleted meanwhile.
+            raise NotFound(f"Post {post_id} no longer exists.")
+        return rendered[0]
+
     def users_data(self, users: Iterable) -> list[dict]:
-        users = list(users)
-        context = ViewerContext.load(self.viewer, (u.pk for u in users))
-        include_html = flag(self.request, "include_html", True)
-        return [user_to_adn(u, context, include_html=include_html) for u in users]
+        return self.dialect.render_users(list(users), self.viewer, self.options_for())
 
     def user_data(self, user) -> dict:
         return self.users_data([user])[0]
@@ -40,25 +83,26 @@ class ApiView(APIView):
     def users_page(self, rows: QuerySet, user_field: str = "user") -> Response:
         """Users reached through relation rows (follows, stars, reposts), newest row first,
         paginated by the row's id."""
-        pagination = IdPagination(self.request)
+        result = paginate(rows.select_related(user_field), read_cursor(self.request))
         users = []
-        for row in pagination.paginate(rows.select_related(user_field)):
+        for row in result.items:
             user = getattr(row, user_field)
             user.pagination_id = row.pagination_id
             users.append(user)
-        return enveloped(self.users_data(users), pagination.meta())
+        return enveloped(self.users_data(users), page_meta(users, result.more))
 
+    def stream_response(self, stream: Stream, **defaults: bool) -> Response:
+        """A page of a post stream (``streams.services.page``) with its meta and marker."""
+        options = self.options_for(**defaults)
+        result = page(self.viewer, stream, options.filters, read_cursor(self.request))
+        meta = page_meta(result.posts, result.more)
+        if result.marker_name:
+            meta["marker"] = marker_data(result.marker, result.marker_name)
+        return enveloped(self.posts_data(result.posts, options), meta)
 
-def config_object() -> dict:
-    limits = {"annotation_max_bytes": settings.ANNOTATION_MAX_BYTES}
-    return {
-        "text": {"uri_template_length": {"post_id": 9, "message_id": 12}},
-        "user": {**limits, "text_max_length": settings.USER_DESCRIPTION_MAX_LENGTH},
-        "file": dict(limits),
-        "post": {**limits, "text_max_length": settings.POST_TEXT_MAX_LENGTH},
-        "message": {**limits, "text_max_length": 2048},
-        "channel": dict(limits),
-    }
+    def source(self):
+        """The app a new post is made with (its ``source``)."""
+        return self.request.auth.application if self.request.auth is not None else None
 
 
 class ConfigView(ApiView):
@@ -66,28 +110,6 @@ class ConfigView(ApiView):
 
     def get(self, request):
         return enveloped(config_object())
-
-
-def token_to_adn(token, render_user: Callable[[object], dict] | None = None) -> dict:
-    """App.net's token object: the app, the scopes and, for a user token, the user (rendered by
-    ``render_user``, e.g. a view's ``user_data``; left out without one)."""
-    app = token.application
-    profile = getattr(app, "profile", None) if app is not None else None
-    data = {
-        "client_id": app.client_id if app else None,
-        "app": {
-            "client_id": app.client_id if app else None,
-            "name": app.name if app else "",
-            "link": profile.link if profile else "",
-        },
-        "scopes": sorted(set(token.scope.split())),
-    }
-    if token.user is not None:
-        data["limits"] = {"following": 40000, "max_file_size": 10_000_000}
-        data["storage"] = {"available": 0, "used": 0}
-        if render_user is not None:
-            data["user"] = render_user(token.user)
-    return data
 
 
 class TokenView(ApiView):
@@ -103,7 +125,12 @@ class TokenView(ApiView):
 
 
 class UnknownRouteView(APIView):
-    """Any path under an API prefix that no route matches: an enveloped 404, never HTML."""
+    """Any path under an API prefix that no route matches: a 404 in the dialect's shape."""
+
+    dialect: Dialect = ADN
+
+    def get_renderers(self):
+        return [self.dialect.renderer()]
 
     def initial(self, request, *args, **kwargs):
         raise NotFound(f"There is no API endpoint at {request.path}.")

@@ -1,7 +1,7 @@
 """diaspora's list paging: ``per_page`` (default 15, at most 100) and a ``Link`` header.
 
 Lists run oldest first, as diaspora shows comments. Pages are keyset pages over an increasing id
-(as ``adn_api.pagination.IdPagination``): the ``Link`` header's ``rel="next"`` asks for
+(as ``core.paging``): the ``Link`` header's ``rel="next"`` asks for
 ``after=<last id>`` and ``rel="previous"`` for ``before=<first id>``. diaspora's own numbered
 ``page`` is accepted too, for clients that start at ``page=1``; the links it answers with are
 cursors all the same (diaspora tells clients to follow links, never to build them). Each page is

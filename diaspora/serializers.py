@@ -1,9 +1,8 @@
 """diaspora's rendering of posts, comments, reshares, likes and people.
 
-``DiasporaPage`` is ``posts.serializers.PostPage`` (the viewer's stars and reposts and the
-authors, in one query whatever the page size) plus what diaspora shows besides: the mentioned
-people (one more query) and whether the viewer reported or commented on each post (two more id
-queries in the same UNION). Shapes follow the seed examples, which win over diaspora's code.
+``DiasporaPage`` is ``posts.serializers.PostPage`` (the viewer's relations to the posts and their
+authors, in one query whatever the page size) plus the mentioned people (one more query). Shapes
+follow the seed examples, which win over diaspora's code.
 """
 
 from __future__ import annotations
@@ -11,8 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from posts.models import Post, Report, Star
-from posts.serializers import PostOptions, PostPage
+from posts.models import Post, Star
+from posts.options import ReadOptions
+from posts.serializers import PostPage
+from posts.services.relations import participates
 from users.models import User
 from users.serializers import image_object
 
@@ -68,22 +69,10 @@ def title(body: str, author: User) -> str:
 
 class DiasporaPage(PostPage):
     def __init__(self, posts: list[Post], viewer):
-        super().__init__(posts, viewer, PostOptions())
+        super().__init__(posts, viewer, ReadOptions())
         shown = posts + [p.repost_of for p in posts if p.repost_of_id]
         ids = {uid for p in shown for uid in mentioned_ids(p.entities or {})}
         self.mentioned = User.objects.filter(is_active=True).in_bulk(ids) if ids else {}
-
-    @staticmethod
-    def viewer_kinds(viewer: int, post_ids: list[int]) -> dict:
-        return {
-            **PostPage.viewer_kinds(viewer, post_ids),
-            "reported": Report.objects.filter(
-                reporter_id=viewer, post_id__any=post_ids
-            ).values_list("post_id"),
-            "commented": Post.objects.filter(
-                user_id=viewer, reply_to_id__any=post_ids, is_deleted=False
-            ).values_list("reply_to_id"),
-        }
 
     def body(self, post: Post) -> str:
         return to_diaspora_body(post.text, post.entities or {})
@@ -94,16 +83,13 @@ class DiasporaPage(PostPage):
 
     def own_state(self, post: Post) -> dict:
         has = self.context.has
-        liked, reshared = has("you_starred", post.pk), has("you_reposted", post.pk)
-        viewer = self.context.viewer
+        reshared = has("you_reposted", post.pk)
         return {
-            "liked": liked,
+            "liked": has("you_starred", post.pk),
             "reshared": reshared,
             "reshated": reshared,  # the seed's spelling; "reshared" is diaspora's code's
-            # diaspora's participation: your post, or one you liked, reshared or commented on.
-            "subscribed": viewer is not None
-            and (post.user_id == viewer.pk or liked or reshared or has("commented", post.pk)),
-            "reported": has("reported", post.pk),
+            "subscribed": participates(self.context, post),
+            "reported": has("you_reported", post.pk),
         }
 
     def post(self, post: Post) -> dict:
@@ -147,5 +133,5 @@ class DiasporaPage(PostPage):
                 "liked": self.context.has("you_starred", reply.pk),
                 "likes_count": reply.num_stars,
             },
-            "reported": self.context.has("reported", reply.pk),
+            "reported": self.context.has("you_reported", reply.pk),
         }

@@ -2,6 +2,9 @@
 
 from django.urls import path, re_path
 
+from adn_api.dialects import DIASPORA
+from adn_api.views import UnknownRouteView
+
 from . import views
 
 urlpatterns = [
@@ -14,5 +17,5 @@ urlpatterns = [
         views.CommentReportView.as_view(),
     ),
     path("posts/<str:guid>/likes", views.LikesView.as_view()),
-    re_path(r"^.*$", views.DiasporaUnknownRouteView.as_view()),
+    re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),
 ]

@@ -1,5 +1,5 @@
-"""diaspora endpoints: thin views over the domain functions, mapping their refusals onto the
-seed's status codes and sentences (the seed wins over diaspora's code, CONTRACT §8).
+"""diaspora endpoints: thin views over the domain functions. Each names its action per method
+(``actions``), by which ``diaspora.errors`` words a refusal with the seed's status and sentence.
 
 Reads need no token (every post here is public, which is all ``public:read`` would open);
 reshares need ``public:modify`` and comments, likes and reports ``interactions``, or ADN's
@@ -8,197 +8,141 @@ reshares need ``public:modify`` and comments, likes and reports ``interactions``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from adn_api.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
+from adn_api.dialects import DIASPORA
+from adn_api.errors import Unprocessable
+from adn_api.parsers import body_object
 from adn_api.permissions import PUBLIC, user_token
-from adn_api.views import ApiView, UnknownRouteView
+from adn_api.views import ApiView
+from core.errors import Reason, Refused
 from posts.models import Post, Star
-from posts.serializers import rendering_queryset
 from posts.services.comments import delete_reply, find_reply, replies_to
-from posts.services.lookup import find_post_by_guid
+from posts.services.lookup import get_post_by_guid
 from posts.services.posting import create_post
 from posts.services.reports import report_post
-from posts.services.sight import hidden_by_block
 from posts.services.stars import add_star, remove_star
 from reposts.services import repost
+from users.models import visible_users
 
 from .mentions import to_domain_text
 from .pagination import DiasporaPagination
-from .renderers import DiasporaRenderer
 from .serializers import DiasporaPage, like, reshare_summary
-
-POST_NOT_FOUND = "Post with provided guid could not be found"
-COMMENT_NOT_FOUND = "Comment not found for the given post"
-RESHARE_NOT_ALLOWED = "User is not allowed to reshare"
-RESHARE_EXISTS = "Reshare already exists"
-COMMENT_NOT_ALLOWED = "User is not allowed to comment"
-COMMENT_NOT_ACCEPTED = "Couldn't accept or process the comment"
-DELETE_NOT_ALLOWED = "User not allowed to delete the comment"
-LIKE_NOT_ALLOWED = "User is not allowed to like"
-LIKE_EXISTS = "Like already exists"
-LIKE_MISSING = "Like doesn’t exist"  # diaspora's own sentence, typographic apostrophe and all
 
 READ = PUBLIC
 RESHARE = user_token("public:modify")
 INTERACT = user_token("interactions")
 
 
-class DiasporaView(ApiView):
-    renderer_classes = [DiasporaRenderer]
-
-    def visible_post(self, guid: str) -> Post:
-        post = find_post_by_guid(guid)
-        if post is None:
-            raise NotFound(POST_NOT_FOUND)
-        return post
-
-    def readable_post(self, guid: str) -> Post:
-        """``visible_post`` for reads: a post a block hides from the viewer is not found, as
-        diaspora answers any post the caller may not see (writes say 422 instead)."""
-        post = self.visible_post(guid)
-        if hidden_by_block(self.viewer, post):
-            raise NotFound(POST_NOT_FOUND)
-        return post
-
-    def page(self, posts) -> DiasporaPage:
-        return DiasporaPage(list(posts), self.viewer)
-
-    def fresh_post(self, pk: int) -> dict:
-        page = self.page(rendering_queryset().filter(pk=pk))
-        return page.post(page.posts[0])
-
-    def body_field(self, name: str):
-        data = self.request.data
-        if not hasattr(data, "get"):
-            raise BadRequest("The request body must be a JSON object.")
-        return data.get(name)
-
-    def source(self):
-        return self.request.auth.application if self.request.auth is not None else None
-
-    def paged(self, pagination: DiasporaPagination, data: list) -> Response:
-        return Response(data, headers=pagination.headers())
+def fresh_post(view: ApiView, pk: int) -> dict:
+    """A post as it now is, rendered for the view's viewer."""
+    page = DiasporaPage(list(Post.objects.for_rendering().filter(pk=pk)), view.viewer)
+    return page.post(page.posts[0])
 
 
-class PostView(DiasporaView):
+def listed(view: ApiView, rows, render: Callable[[list], list]) -> Response:
+    """A page of rows (oldest first), each rendered, with diaspora's Link header."""
+    pagination = DiasporaPagination(view.request)
+    items = pagination.paginate(rows)
+    return Response(render(items), headers=pagination.headers())
+
+
+class PostView(ApiView):
+    dialect = DIASPORA
     access = {"GET": READ}
 
     def get(self, request: Request, guid: str):
-        return Response(self.fresh_post(self.readable_post(guid).pk))
+        return Response(fresh_post(self, get_post_by_guid(guid, self.viewer).pk))
 
 
-class ResharesView(DiasporaView):
+class ResharesView(ApiView):
+    dialect = DIASPORA
     access = {"GET": READ, "POST": RESHARE}
+    actions = {"POST": "reshare"}
 
     def get(self, request: Request, guid: str):
-        original = self.readable_post(guid).original
-        pagination = DiasporaPagination(request)
-        reshares = pagination.paginate(
-            Post.objects.filter(repost_of=original, user__is_active=True).select_related("user")
+        original = get_post_by_guid(guid, self.viewer).original
+        reshares = Post.objects.filter(visible_users(self.viewer, "user__"), repost_of=original)
+        return listed(
+            self, reshares.select_related("user"), lambda rows: [reshare_summary(r) for r in rows]
         )
-        return self.paged(pagination, [reshare_summary(r) for r in reshares])
 
     def post(self, request: Request, guid: str):
-        post = self.visible_post(guid)
-        try:
-            reshare, created = repost(self.viewer, post, source=self.source())
-        except NotFound:
-            raise NotFound(POST_NOT_FOUND) from None
-        except (BadRequest, Forbidden):  # your own post; an author who blocks you
-            raise Unprocessable(RESHARE_NOT_ALLOWED) from None
-        if not created:
-            raise Conflict(RESHARE_EXISTS)
-        return Response(self.fresh_post(reshare.pk))
+        reshare, created = repost(self.viewer, get_post_by_guid(guid), source=self.source())
+        if not created:  # App.net answers with the existing repost; diaspora refuses
+            raise Refused(Reason.ALREADY_DONE, "You already reshared this post.")
+        return Response(fresh_post(self, reshare.pk))
 
 
-class CommentsView(DiasporaView):
+class CommentsView(ApiView):
+    dialect = DIASPORA
     access = {"GET": READ, "POST": INTERACT}
+    actions = {"POST": "comment"}
 
     def get(self, request: Request, guid: str):
-        post = self.readable_post(guid)
-        pagination = DiasporaPagination(request)
-        page = self.page(pagination.paginate(rendering_queryset(replies_to(post))))
-        return self.paged(pagination, [page.comment(reply) for reply in page.posts])
+        post = get_post_by_guid(guid, self.viewer)
+        replies = replies_to(post, self.viewer).for_rendering()
+
+        def render(rows):
+            page = DiasporaPage(rows, self.viewer)
+            return [page.comment(reply) for reply in page.posts]
+
+        return listed(self, replies, render)
 
     def post(self, request: Request, guid: str):
-        post = self.visible_post(guid)
-        body = self.body_field("body")
-        if not isinstance(body, str) or not body.strip():
-            raise Unprocessable(COMMENT_NOT_ACCEPTED)
-        try:
-            reply = create_post(
-                self.viewer, text=to_domain_text(body), reply_to=post.pk, source=self.source()
-            )
-        except Forbidden:  # blocked
-            raise Unprocessable(COMMENT_NOT_ALLOWED) from None
-        except BadRequest:  # too long, unstorable characters, the post deleted meanwhile
-            raise Unprocessable(COMMENT_NOT_ACCEPTED) from None
-        page = self.page(rendering_queryset().filter(pk=reply.pk))
+        post = get_post_by_guid(guid)
+        body = body_object(request).get("body")
+        text = to_domain_text(body) if isinstance(body, str) else body
+        reply = create_post(self.viewer, text=text, reply_to=post.pk, source=self.source())
+        page = DiasporaPage(list(Post.objects.for_rendering().filter(pk=reply.pk)), self.viewer)
         return Response(page.comment(page.posts[0]), status=201)
 
 
-class CommentView(DiasporaView):
+class CommentView(ApiView):
+    dialect = DIASPORA
     access = {"DELETE": INTERACT}
+    actions = {"DELETE": "delete comment"}
 
     def delete(self, request: Request, guid: str, comment_guid: str):
-        reply = find_reply(self.visible_post(guid), comment_guid)
-        if reply is None:
-            raise Gone(COMMENT_NOT_FOUND)  # the seed's 410 (diaspora's code answers 404)
-        try:
-            delete_reply(self.viewer, reply)
-        except Forbidden:
-            raise Forbidden(DELETE_NOT_ALLOWED) from None
-        except NotFound:  # deleted meanwhile
-            raise Gone(COMMENT_NOT_FOUND) from None
+        delete_reply(self.viewer, find_reply(get_post_by_guid(guid), comment_guid))
         return Response(status=204)
 
 
-class CommentReportView(DiasporaView):
+class CommentReportView(ApiView):
+    dialect = DIASPORA
     access = {"POST": INTERACT}
+    actions = {"POST": "report comment"}
 
     def post(self, request: Request, guid: str, comment_guid: str):
-        reply = find_reply(self.visible_post(guid), comment_guid)
-        if reply is None:
-            raise NotFound(COMMENT_NOT_FOUND)
-        reason = self.body_field("reason")
+        reply = find_reply(get_post_by_guid(guid), comment_guid)
+        reason = body_object(request).get("reason")
         if reason is None or (isinstance(reason, str) and not reason.strip()):
             raise Unprocessable("reason is required: say why the comment is reported.")
-        report_post(self.viewer, reply, reason)  # 409 with the seed's sentence when repeated
+        report_post(self.viewer, reply, reason)
         return Response(status=204)
 
 
-class LikesView(DiasporaView):
+class LikesView(ApiView):
+    dialect = DIASPORA
     access = {"GET": READ, "POST": INTERACT, "DELETE": INTERACT}
+    actions = {"POST": "like", "DELETE": "like"}
 
     def get(self, request: Request, guid: str):
-        original = self.readable_post(guid).original
-        pagination = DiasporaPagination(request)
-        stars = pagination.paginate(
-            Star.objects.filter(post=original, user__is_active=True).select_related("user")
-        )
-        return self.paged(pagination, [like(star) for star in stars])
+        original = get_post_by_guid(guid, self.viewer).original
+        likes = Star.objects.filter(visible_users(self.viewer, "user__"), post=original)
+        return listed(self, likes.select_related("user"), lambda rows: [like(s) for s in rows])
 
     def post(self, request: Request, guid: str):
-        try:
-            _, created = add_star(self.viewer, self.visible_post(guid))
-        except Forbidden:
-            raise Unprocessable(LIKE_NOT_ALLOWED) from None
-        except NotFound:
-            raise NotFound(POST_NOT_FOUND) from None
-        if not created:
-            raise Conflict(LIKE_EXISTS)
+        _, created = add_star(self.viewer, get_post_by_guid(guid))
+        if not created:  # a second star changes nothing; diaspora refuses a second like
+            raise Refused(Reason.ALREADY_DONE, "You already like this post.")
         return Response(status=204)
 
     def delete(self, request: Request, guid: str):
-        _, removed = remove_star(self.viewer, self.visible_post(guid))
+        _, removed = remove_star(self.viewer, get_post_by_guid(guid))
         if not removed:
-            raise Gone(LIKE_MISSING)
+            raise Refused(Reason.NOT_FOUND, "You do not like this post.", subject="like")
         return Response(status=204)
-
-
-class DiasporaUnknownRouteView(UnknownRouteView):
-    """Any other path under /api/v1/: a 404 in diaspora's shape."""
-
-    renderer_classes = [DiasporaRenderer]

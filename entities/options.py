@@ -1,21 +1,12 @@
-"""How a request body asks for its text to be processed (App.net's ``entities`` object)."""
+"""How a request body asks for its text to be processed: App.net's ``entities`` object, and
+pnut's, which has no client-supplied links and parses markdown links unless told not to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adn_api.errors import BadRequest
-
-
-def flag_value(value, name: str) -> bool:
-    """A boolean as JSON (true/false, 0/1) or a form ("1", "true", ...) sends it."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in {"0", "1", "true", "false", ""}:
-        return value.strip().lower() in {"1", "true"}
-    raise BadRequest(f"{name} must be true or false (or 1 or 0).")
+from core.errors import invalid
+from core.inputs import flag_value
 
 
 @dataclass(frozen=True)
@@ -26,20 +17,19 @@ class EntityOptions:
     parse_markdown_links: bool = False
 
     @classmethod
-    def from_body(cls, data) -> EntityOptions:
+    def from_body(cls, data, dialect: str = "adn") -> EntityOptions:
         entities = data.get("entities")
         if entities is None:
-            return cls()
+            entities = {}
         if not isinstance(entities, dict):
-            raise BadRequest("entities must be an object (use JSON to send entities).")
-        links = entities.get("links")
+            raise invalid("entities must be an object (use JSON to send entities).")
+        links = entities.get("links") if dialect == "adn" else None
         if links is not None and not isinstance(links, list):
-            raise BadRequest("entities.links must be a list.")
+            raise invalid("entities.links must be a list.")
         parse_links = entities.get("parse_links")
+        markdown = entities.get("parse_markdown_links", dialect == "pnut")
         return cls(
             links=links,
             parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
-            parse_markdown_links=flag_value(
-                entities.get("parse_markdown_links", False), "parse_markdown_links"
-            ),
+            parse_markdown_links=flag_value(markdown, "parse_markdown_links"),
         )

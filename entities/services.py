@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models.functions import Lower
 
-from adn_api.errors import BadRequest
-from adn_api.text import storable_text
+from core.errors import Refused, invalid
+from core.inputs import storable_text
 from users.models import User
 
 from .core import EntityError, ParsedText, mention_candidates, parse_text
@@ -41,8 +41,8 @@ def process_text(
     )
 
 
-def _too_long(length: int, limit: int) -> BadRequest:
-    return BadRequest(
+def _too_long(length: int, limit: int) -> Refused:
+    return invalid(
         f"text is {length} characters long; the limit is {limit} "
         "(counted in Unicode code points: an emoji counts as one)."
     )
@@ -58,9 +58,9 @@ def process_post_text(
     limit = settings.POST_TEXT_MAX_LENGTH if limit is None else limit
     text = "" if text is None else text
     if not isinstance(text, str):
-        raise BadRequest("text must be a string.")
+        raise invalid("text must be a string.")
     if not storable_text(text):
-        raise BadRequest("text contains a NUL character or a lone surrogate.")
+        raise invalid("text contains a NUL character or a lone surrogate.")
     # Without markdown the stored length is the sent length: refuse before parsing it.
     if not options.parse_markdown_links and len(text) > limit:
         raise _too_long(len(text), limit)
@@ -73,7 +73,7 @@ def process_post_text(
             links=options.links,
         )
     except EntityError as error:
-        raise BadRequest(str(error)) from None
+        raise invalid(str(error)) from None
     if processed.counted_length > limit:
         raise _too_long(processed.counted_length, limit)
     return processed

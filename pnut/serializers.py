@@ -9,16 +9,13 @@ disagree. This module only renames and regroups fields as the pnut docs spell th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from adn_api.errors import BadRequest
-from adn_api.params import flag
-from adn_api.views import token_to_adn
+from adn_api.serializers import token_to_adn
 from entities.core import ParsedText
-from entities.options import EntityOptions, flag_value
 from posts.models import Post
-from posts.serializers import PostOptions, PostPage
+from posts.options import ReadOptions
+from posts.serializers import PostPage
 from users.models import User
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
@@ -73,65 +70,6 @@ def raw_from_annotations(annotations: Iterable[dict]) -> dict[str, list]:
     return raw
 
 
-def annotations_from_raw(raw: Any) -> list | None:
-    """pnut raw as sent (``{type: [value, …]}``, or the older ``[{type, value}]``) as the
-    annotations the domain stores and validates."""
-    if raw is None or isinstance(raw, list):
-        return raw
-    if not isinstance(raw, dict):
-        raise BadRequest("raw must be an object of {type: [value, …]}.")
-    annotations = []
-    for kind, values in raw.items():
-        if not isinstance(values, list):
-            raise BadRequest(f"raw[{str(kind)[:60]!r}] must be a list of objects.")
-        annotations.extend({"type": kind, "value": value} for value in values)
-    return annotations
-
-
-@dataclass(frozen=True)
-class PnutOptions:
-    """pnut's general post and user parameters (``include_*``), read once per request."""
-
-    post_html: bool = True
-    user_html: bool = True
-    counts: bool = True
-    client: bool = True
-    user: bool = True
-    post_raw: bool = False
-    user_raw: bool = False
-    bookmarked_by: bool = False
-    reposted_by: bool = False
-
-    @classmethod
-    def from_request(cls, request) -> PnutOptions:
-        def html(name: str) -> bool:
-            # pnut: include_html takes priority over the per-object flags when present.
-            if "include_html" in request.query_params:
-                return flag(request, "include_html", True)
-            return flag(request, name, True)
-
-        raw = flag(request, "include_raw", False)
-        return cls(
-            post_html=html("include_post_html"),
-            user_html=html("include_user_html"),
-            counts=flag(request, "include_counts", True),
-            client=flag(request, "include_client", True),
-            user=flag(request, "include_user", True),
-            post_raw=raw or flag(request, "include_post_raw", False),
-            user_raw=raw or flag(request, "include_user_raw", False),
-            bookmarked_by=flag(request, "include_bookmarked_by", False),
-            reposted_by=flag(request, "include_reposted_by", False),
-        )
-
-    def post_options(self) -> PostOptions:
-        """What ``PostPage`` must load for this rendering (html is dropped here, not there)."""
-        return PostOptions(
-            include_annotations=self.post_raw,
-            include_starred_by=self.bookmarked_by,
-            include_reposters=self.reposted_by,
-        )
-
-
 def _image(adn_image: dict) -> dict:
     return {
         "link": adn_image["url"],
@@ -144,7 +82,7 @@ def _image(adn_image: dict) -> dict:
 VIEWER_KEYS = ("follows_you", "you_blocked", "you_follow", "you_muted", "you_can_follow")
 
 
-def user_from_adn(adn: dict, options: PnutOptions) -> dict:
+def user_from_adn(adn: dict, options: ReadOptions) -> dict:
     """pnut's user object from ADN's rendering of the same user."""
     description = adn["description"]
     content = {
@@ -177,14 +115,14 @@ def user_from_adn(adn: dict, options: PnutOptions) -> dict:
             "users": 0,
         }
     data.update({key: adn[key] for key in VIEWER_KEYS if key in adn})
-    if options.user_raw:
+    if options.user_annotations:
         data["raw"] = {}  # users carry no raw (annotations) here yet; the key was asked for
     if "pagination_id" in adn:
         data["pagination_id"] = adn["pagination_id"]
     return data
 
 
-def users_to_pnut(users: Iterable[User], viewer, options: PnutOptions) -> list[dict]:
+def users_to_pnut(users: Iterable[User], viewer, options: ReadOptions) -> list[dict]:
     """A page of users: one query for the viewer's relationships, whatever its size."""
     users = list(users)
     context = ViewerContext.load(viewer, (u.pk for u in users))
@@ -194,8 +132,8 @@ def users_to_pnut(users: Iterable[User], viewer, options: PnutOptions) -> list[d
 class PnutPostPage:
     """A page of posts in pnut's shape, on ``PostPage``'s constant-query context."""
 
-    def __init__(self, posts: Iterable[Post], viewer, options: PnutOptions):
-        self.page = PostPage(list(posts), viewer, options.post_options())
+    def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions):
+        self.page = PostPage(list(posts), viewer, options)
         self.options = options
 
     def render(self) -> list[dict]:
@@ -244,17 +182,21 @@ class PnutPostPage:
         if "you_starred" in adn:
             data["you_bookmarked"] = acted_on["you_starred"]
             data["you_reposted"] = acted_on["you_reposted"]
-        if options.post_raw:
+        if options.post_annotations:
             data["raw"] = raw_from_annotations(acted_on.get("annotations", []))
-        if options.bookmarked_by:
+        if options.starred_by:
             data["bookmarked_by"] = [self._user(u) for u in adn["starred_by"]]
-        if options.reposted_by:
+        if options.reposters:
             data["reposted_by"] = [self._user(u) for u in adn["reposters"]]
         if post.repost_of_id:
             data["repost_of"] = self._from_adn(adn["repost_of"], post.repost_of)
         if "pagination_id" in adn:
             data["pagination_id"] = adn["pagination_id"]
         return data
+
+
+def posts_to_pnut(posts: list[Post], viewer, options: ReadOptions) -> list[dict]:
+    return PnutPostPage(posts, viewer, options).render()
 
 
 def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:
@@ -276,53 +218,7 @@ def processed_text_to_pnut(parsed: ParsedText) -> dict:
     return {"text": parsed.text, "html": pnut_html(parsed.html), **pnut_entities(parsed.entities)}
 
 
-def pnut_entity_options(data) -> EntityOptions:
-    """pnut's ``entities`` object: ``parse_links`` and ``parse_markdown_links``, both on by
-    default (App.net leaves markdown off); pnut has no client-supplied links."""
-    entities = data.get("entities")
-    if entities is None:
-        entities = {}
-    if not isinstance(entities, dict):
-        raise BadRequest("entities must be an object (use JSON to send entities).")
-    parse_links = entities.get("parse_links")
-    return EntityOptions(
-        parse_links=None if parse_links is None else flag_value(parse_links, "parse_links"),
-        parse_markdown_links=flag_value(
-            entities.get("parse_markdown_links", True), "parse_markdown_links"
-        ),
-    )
-
-
-def body_of(request) -> Any:
-    data = request.data
-    if not hasattr(data, "get"):
-        raise BadRequest("The body must be a JSON object or a form.")
-    return data
-
-
-@dataclass
-class NewPnutPost:
-    """A new post's fields as pnut clients send them (JSON or form); ``raw`` carries the
-    annotations."""
-
-    text: object = ""
-    reply_to: object = None
-    is_nsfw: bool = False
-    annotations: list | None = None
-    entities: EntityOptions = EntityOptions()
-
-    @classmethod
-    def from_request(cls, request) -> NewPnutPost:
-        data = body_of(request)
-        return cls(
-            text=data.get("text", ""),
-            reply_to=data.get("reply_to"),
-            is_nsfw=flag_value(data.get("is_nsfw", False), "is_nsfw"),
-            annotations=annotations_from_raw(data.get("raw")),
-            entities=pnut_entity_options(data),
-        )
-
-
-def nsfw_from_request(request) -> bool:
-    """``is_nsfw`` of a repost request body (absent: false)."""
-    return flag_value(body_of(request).get("is_nsfw", False), "is_nsfw")
+def lost_post(post: Post) -> dict:
+    """What pnut shows of a post the viewer can no longer see, after removing their repost of
+    it: its id, and that they no longer repost it."""
+    return {"id": str(post.pk), "you_reposted": False}

@@ -1,32 +1,59 @@
-"""pnut's routes, mounted at ``/v1/``. Fixed paths come before ``posts/<post_id>/…`` so that
-``posts/tag/repost`` is a tag, not a post called "tag"."""
+"""pnut's routes, mounted at ``/v1/``: App.net's views where pnut does the same, spoken in pnut
+(``dialect=PNUT``), and pnut's own views where its verbs or answers differ. Fixed paths come
+before ``posts/<post_id>/…`` so that ``posts/tag/repost`` is a tag, not a post called "tag"."""
 
 from django.urls import path, re_path
 
+from adn_api.dialects import PNUT
+from adn_api.views import UnknownRouteView
+from entities.views import TextProcessView
+from posts import views as posts
+from streams import views as streams
+from users import views as users
+from users.services import graph
+
 from . import views
+from .serializers import processed_text_to_pnut
+
+WRITE = ["put", "delete", "options"]  # pnut PUTs what App.net POSTs
+DIRECTED = {"include_directed_posts": True}  # pnut's default, the personal stream's too
+
+
+def pnut(view, **initkwargs):
+    return view.as_view(dialect=PNUT, **initkwargs)
+
 
 urlpatterns = [
     path("token", views.TokenView.as_view()),
-    path("text/process", views.TextProcessView.as_view()),
-    path("posts", views.PostsView.as_view()),
-    path("posts/streams/me", views.PersonalStreamView.as_view()),
-    path("posts/streams/unified", views.UnifiedStreamView.as_view()),
-    path("posts/streams/global", views.GlobalStreamView.as_view()),
+    path("text/process", pnut(TextProcessView, render=processed_text_to_pnut)),
+    path("posts", pnut(posts.PostCollectionView, created_status=201)),
+    path("posts/streams/me", pnut(streams.PersonalStreamView, stream_defaults=DIRECTED)),
+    path(
+        "posts/streams/unified",
+        pnut(streams.PersonalStreamView, unified=True, stream_defaults=DIRECTED),
+    ),
+    path("posts/streams/global", pnut(streams.GlobalStreamView, humans_only=True)),
     # The documented path, and the one the pnutpy client calls.
-    path("posts/tags/<str:hashtag>", views.TagStreamView.as_view()),
-    path("posts/tag/<str:hashtag>", views.TagStreamView.as_view()),
-    path("posts/<str:post_id>", views.PostView.as_view()),
-    path("posts/<str:post_id>/thread", views.ThreadView.as_view()),
+    path("posts/tags/<str:hashtag>", pnut(streams.TagStreamView)),
+    path("posts/tag/<str:hashtag>", pnut(streams.TagStreamView)),
+    path("posts/<str:post_id>", pnut(posts.PostView)),
+    path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),
-    path("posts/<str:post_id>/bookmark", views.BookmarkView.as_view()),
-    path("users/<str:user_id>", views.UserView.as_view()),
-    path("users/<str:user_id>/posts", views.UserPostsView.as_view()),
-    path("users/<str:user_id>/mentions", views.UserMentionsView.as_view()),
-    path("users/<str:user_id>/bookmarks", views.UserBookmarksView.as_view()),
-    path("users/<str:user_id>/follow", views.FollowView.as_view()),
-    path("users/<str:user_id>/mute", views.MuteView.as_view()),
-    path("users/<str:user_id>/block", views.BlockView.as_view()),
-    path("users/<str:user_id>/followers", views.FollowersView.as_view()),
-    path("users/<str:user_id>/following", views.FollowingView.as_view()),
-    re_path(r"^.*$", views.UnknownRouteView.as_view()),
+    path("posts/<str:post_id>/bookmark", pnut(posts.StarView, http_method_names=WRITE)),
+    path("users/<str:user_id>", pnut(users.UserView, http_method_names=["get", "head", "options"])),
+    path("users/<str:user_id>/posts", pnut(streams.UserPostsView)),
+    path("users/<str:user_id>/mentions", pnut(streams.UserMentionsView)),
+    path("users/<str:user_id>/bookmarks", pnut(posts.UserStarsView)),
+    path("users/<str:user_id>/follow", pnut(users.RelationView, http_method_names=WRITE)),
+    path(
+        "users/<str:user_id>/mute",
+        pnut(users.RelationView, create=graph.mute, remove=graph.unmute, http_method_names=WRITE),
+    ),
+    path(
+        "users/<str:user_id>/block",
+        pnut(users.RelationView, create=graph.block, remove=graph.unblock, http_method_names=WRITE),
+    ),
+    path("users/<str:user_id>/followers", pnut(users.RelatedUsersView)),
+    path("users/<str:user_id>/following", pnut(users.RelatedUsersView, relation="following")),
+    re_path(r"^.*$", pnut(UnknownRouteView)),
 ]

@@ -13,65 +13,30 @@ from django.conf import settings
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from adn_api.errors import BadRequest
 from adn_api.formats import iso_z
-from adn_api.params import flag
-from entities.options import EntityOptions, flag_value
+from core.errors import invalid
+from core.inputs import flag_value
+from entities.options import EntityOptions
+from users.models import visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
 
 from .models import Post, Star
+from .options import ReadOptions
+from .services.posting import create_post
+from .services.relations import post_relations
 
 SAMPLE_SIZE = 10
 EMPTY_ENTITIES = {"mentions": [], "hashtags": [], "links": []}
 
 
-# Everything a post's rendering touches, joined in the page's one query.
-RENDER_RELATIONS = (
-    "user",
-    "source",
-    "source__profile",
-    "repost_of",
-    "repost_of__user",
-    "repost_of__source",
-    "repost_of__source__profile",
-)
-
-
-def rendering_queryset(queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Post.objects.all() if queryset is None else queryset
-    return queryset.select_related(*RENDER_RELATIONS)
-
-
-@dataclass(frozen=True)
-class PostOptions:
-    """App.net's general post parameters that change how each post is rendered."""
-
-    include_html: bool = True
-    include_annotations: bool = False
-    include_user_annotations: bool = False
-    include_starred_by: bool = False
-    include_reposters: bool = False
-
-    @classmethod
-    def from_request(cls, request) -> PostOptions:
-        annotations = flag(request, "include_annotations", False)
-        return cls(
-            include_html=flag(request, "include_html", True),
-            include_annotations=annotations or flag(request, "include_post_annotations", False),
-            include_user_annotations=annotations
-            or flag(request, "include_user_annotations", False),
-            include_starred_by=flag(request, "include_starred_by", False),
-            include_reposters=flag(request, "include_reposters", False),
-        )
-
-
-def _samples(model_rows: QuerySet, group: str, post_ids: set[int]) -> dict[int, list]:
-    """Up to SAMPLE_SIZE users per post, newest first, in one query (a window function)."""
+def _samples(model_rows: QuerySet, group: str, post_ids: set[int], viewer) -> dict[int, list]:
+    """Up to SAMPLE_SIZE users per post, newest first, in one query (a window function); users
+    on the other side of a block with the viewer are left out, as from every list of users."""
     if not post_ids:
         return {}
     rows = (
-        model_rows.filter(**{f"{group}__in": post_ids})
+        model_rows.filter(visible_users(viewer, "user__"), **{f"{group}__in": post_ids})
         .annotate(rank=Window(RowNumber(), partition_by=[F(group)], order_by=F("id").desc()))
         .filter(rank__lte=SAMPLE_SIZE)
         .select_related("user")
@@ -83,40 +48,33 @@ def _samples(model_rows: QuerySet, group: str, post_ids: set[int]) -> dict[int, 
 
 
 class PostPage:
-    def __init__(self, posts: list[Post], viewer, options: PostOptions):
+    """A page of posts with everything their rendering needs, loaded in a constant number of
+    queries: the viewer's relations to posts and authors, samples of starrers and reposters."""
+
+    def __init__(self, posts: list[Post], viewer, options: ReadOptions):
         self.posts = posts
         self.options = options
         everything = posts + [p.repost_of for p in posts if p.repost_of_id]
         post_ids = {p.pk for p in everything}
         self.starred_by = (
-            _samples(Star.objects.all(), "post_id", post_ids) if options.include_starred_by else {}
+            _samples(Star.objects.all(), "post_id", post_ids, viewer) if options.starred_by else {}
         )
         self.reposters = (
-            _samples(Post.objects.filter(repost_of__isnull=False), "repost_of_id", post_ids)
-            if options.include_reposters
+            _samples(Post.objects.filter(repost_of__isnull=False), "repost_of_id", post_ids, viewer)
+            if options.reposters
             else {}
         )
         user_ids = {p.user_id for p in everything}
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
-        self.context = ViewerContext.load(viewer, user_ids, post_ids, self.viewer_kinds)
+        self.context = ViewerContext.load(viewer, user_ids, post_ids, post_relations)
 
-    @staticmethod
-    def viewer_kinds(viewer: int, post_ids: list[int]) -> dict[str, QuerySet]:
-        """The viewer's relations to the page's posts, each an id query sent in the context's
-        one UNION; a dialect's page adds the ones it shows (diaspora: reported, commented)."""
-        return {
-            "you_starred": Star.objects.filter(user_id=viewer, post_id__any=post_ids).values_list(
-                "post_id"
-            ),
-            "you_reposted": Post.objects.filter(
-                user_id=viewer, repost_of_id__any=post_ids
-            ).values_list("repost_of_id"),
-        }
+    def render(self) -> list[dict]:
+        return [self.adn(post) for post in self.posts]
 
     def user(self, user) -> dict:
-        data = user_to_adn(user, self.context, include_html=self.options.include_html)
-        if self.options.include_user_annotations:
+        data = user_to_adn(user, self.context, include_html=self.options.user_html)
+        if self.options.user_annotations:
             data["annotations"] = []  # users carry no annotations here yet; the key is asked for
         return data
 
@@ -149,16 +107,16 @@ class PostPage:
             data["is_deleted"] = True
         else:
             data["text"] = post.text
-            if options.include_html:
+            if options.post_html:
                 data["html"] = post.html
         if self.context.authenticated:
             data["you_starred"] = self.context.has("you_starred", post.pk)
             data["you_reposted"] = self.context.has("you_reposted", post.pk)
-        if options.include_annotations:
+        if options.post_annotations:
             data["annotations"] = [] if deleted else post.annotations
-        if options.include_starred_by:
+        if options.starred_by:
             data["starred_by"] = [self.user(u) for u in self.starred_by.get(post.pk, [])]
-        if options.include_reposters:
+        if options.reposters:
             data["reposters"] = [self.user(u) for u in self.reposters.get(post.pk, [])]
         if post.repost_of_id:
             data["repost_of"] = self.adn(post.repost_of)
@@ -167,30 +125,60 @@ class PostPage:
         return data
 
 
+def posts_to_adn(posts: list[Post], viewer, options: ReadOptions) -> list[dict]:
+    return PostPage(posts, viewer, options).render()
+
+
 @dataclass
 class NewPost:
-    """A new post's fields as ADN clients send them (JSON or form)."""
+    """A new post's fields as ADN or pnut clients send them (JSON or form): pnut calls the
+    annotations ``raw`` and has ``is_nsfw``, App.net has ``machine_only`` and client links."""
 
     text: object = ""
     reply_to: object = None
     machine_only: bool = False
+    is_nsfw: bool = False
     annotations: object = None
-    links: list | None = None
-    parse_links: bool | None = None
-    parse_markdown_links: bool = False
+    entities: EntityOptions = EntityOptions()
 
     @classmethod
-    def from_request(cls, request) -> NewPost:
-        data = request.data
-        if not hasattr(data, "get"):
-            raise BadRequest("The body must be a JSON object or a form.")
-        entity_options = EntityOptions.from_body(data)
+    def from_body(cls, data, dialect: str = "adn") -> NewPost:
+        if dialect == "pnut":
+            annotations = annotations_from_raw(data.get("raw"))
+        else:
+            annotations = data.get("annotations")
         return cls(
             text=data.get("text", ""),
             reply_to=data.get("reply_to"),
             machine_only=flag_value(data.get("machine_only", False), "machine_only"),
-            annotations=data.get("annotations"),
-            links=entity_options.links,
-            parse_links=entity_options.parse_links,
-            parse_markdown_links=entity_options.parse_markdown_links,
+            is_nsfw=flag_value(data.get("is_nsfw", False), "is_nsfw"),
+            annotations=annotations,
+            entities=EntityOptions.from_body(data, dialect),
         )
+
+    def create(self, author, source):
+        return create_post(
+            author,
+            text=self.text,
+            reply_to=self.reply_to,
+            machine_only=self.machine_only,
+            annotations=self.annotations,
+            entities=self.entities,
+            source=source,
+            is_nsfw=self.is_nsfw,
+        )
+
+
+def annotations_from_raw(raw) -> list | None:
+    """pnut raw as sent (``{type: [value, …]}``, or the older ``[{type, value}]``) as the
+    annotations the domain stores and validates."""
+    if raw is None or isinstance(raw, list):
+        return raw
+    if not isinstance(raw, dict):
+        raise invalid("raw must be an object of {type: [value, …]}.")
+    annotations = []
+    for kind, values in raw.items():
+        if not isinstance(values, list):
+            raise invalid(f"raw[{str(kind)[:60]!r}] must be a list of objects.")
+        annotations.extend({"type": kind, "value": value} for value in values)
+    return annotations

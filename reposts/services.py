@@ -1,6 +1,7 @@
 """Reposting: one repost per user per original, its text and entities derived from the original.
 
 Every dialect calls these: an ADN repost, a pnut repost and a diaspora reshare are the same row.
+A new repost's fan-out is recorded in its transaction, as a post's (``streams.tasks``).
 Each change locks the original first (see ``posts.services.lookup.lock_post``): concurrent
 reposts by one user queue there and the second finds the first's row, and a repost cannot
 slip past a concurrent delete of the original.
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from adn_api.errors import BadRequest, Forbidden, NotFound
+from core.errors import Reason, Refused
 from entities.core import render_html, shift_entities
 from posts.models import Post
 from posts.services.counters import shift
 from posts.services.lookup import lock_post
-from posts.signals import post_created, post_deleted
+from posts.services.posting import remove_repost_row
+from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
 
@@ -49,19 +51,11 @@ def repost_content(original: Post) -> tuple[str, dict, str]:
 def check_repost_allowed(user: User, original: Post) -> None:
     """Refuse a repost of ``original`` (already resolved from any repost) with the reason."""
     if original.is_deleted:
-        raise NotFound(f"Post {original.pk} has been deleted.")
+        raise Refused(Reason.DELETED, f"Post {original.pk} has been deleted.")
     if original.user_id == user.pk:
-        raise BadRequest("You cannot repost your own post.")
+        raise Refused(Reason.OWN_POST, "You cannot repost your own post.")
     if blocked_between(user, original.user):
-        raise Forbidden("You cannot repost this user's posts.")
-
-
-def repost_target(user: User, post: Post) -> Post:
-    """The original a repost of ``post`` would point at, or the reason it cannot be reposted
-    (a check without locks, for callers that only ask)."""
-    original = post.original
-    check_repost_allowed(user, original)
-    return original
+        raise Refused(Reason.BLOCKED, "You cannot repost this user's posts.")
 
 
 def find_repost(user: User, original: Post | int) -> Post | None:
@@ -76,7 +70,7 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
         with transaction.atomic():
             original = lock_post(original_id)
             if original is None:
-                raise NotFound(f"No post {original_id}.")
+                raise Refused(Reason.NOT_FOUND, f"No post {original_id}.")
             check_repost_allowed(user, original)
             existing = find_repost(user, original)
             if existing is not None:
@@ -97,7 +91,7 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
             created.save(update_fields=["thread_id"])
             shift(Post, original.pk, num_reposts=1)
             shift(User, user.pk, posts_count=1)
-            post_created.send(Post, post=created)  # inside the transaction: posts/signals.py
+            record_fan_out(created)
     except IntegrityError:
         # The unique constraint is the last word should a writer ever skip the lock.
         existing = find_repost(user, original_id)
@@ -107,27 +101,6 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
     return created, True
 
 
-def _remove_locked(repost_post: Post) -> bool:
-    """Delete a repost row while its original is locked; False when it was already gone."""
-    _, per_model = Post.objects.filter(pk=repost_post.pk).delete()
-    if not per_model.get(Post._meta.label):
-        return False
-    post_deleted.send(Post, post=repost_post)  # inside the transaction: see posts/signals.py
-    shift(Post, repost_post.repost_of_id, num_reposts=-1)
-    shift(User, repost_post.user_id, posts_count=-1)
-    return True
-
-
-def delete_repost(repost_post: Post) -> tuple[Post, bool]:
-    """Remove a repost row outright (it answers 404 afterwards). Returns its original, read
-    afresh, and whether this call removed it."""
-    original_id = repost_post.repost_of_id
-    with transaction.atomic():
-        lock_post(original_id)
-        deleted = _remove_locked(repost_post)
-    return Post.objects.select_related("user").get(pk=original_id), deleted
-
-
 def unrepost(user: User, post: Post) -> Post:
     """Remove the user's repost of ``post`` (or of its original); returns the original."""
     original_id = post.repost_of_id or post.pk
@@ -135,5 +108,5 @@ def unrepost(user: User, post: Post) -> Post:
         lock_post(original_id)
         existing = find_repost(user, original_id)
         if existing is not None:
-            _remove_locked(existing)
+            remove_repost_row(existing)
     return Post.objects.select_related("user").get(pk=original_id)

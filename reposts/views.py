@@ -1,4 +1,4 @@
-"""ADN repost endpoints: ``POST/DELETE posts/{id}/repost`` and ``posts/{id}/reposters``."""
+"""App.net's repost endpoints: ``POST/DELETE posts/{id}/repost`` and ``posts/{id}/reposters``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
 from adn_api.permissions import PUBLIC, user_token
+from adn_api.views import ApiView
 from posts.models import Post
 from posts.services.lookup import get_post
-from posts.views import PostsApiView
+from users.models import visible_users
 
 from . import services
 
 
-class RepostView(PostsApiView):
+class RepostView(ApiView):
     access = {"POST": user_token("write_post"), "DELETE": user_token("write_post")}
 
     def post(self, request: Request, post_id: str):
@@ -27,11 +28,12 @@ class RepostView(PostsApiView):
         return enveloped(self.post_data(original.pk))
 
 
-class RepostersView(PostsApiView):
+class RepostersView(ApiView):
     """Users who reposted a post, newest repost first."""
 
     access = {"GET": PUBLIC}
 
     def get(self, request: Request, post_id: str):
-        original = get_post(post_id).original
-        return self.users_page(Post.objects.filter(repost_of=original, user__is_active=True))
+        original = get_post(post_id, self.viewer).original
+        reposts = Post.objects.filter(visible_users(self.viewer, "user__"), repost_of=original)
+        return self.users_page(reposts)

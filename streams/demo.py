@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from entities.core import mention_candidates, parse_text
 from posts.models import Post
-from posts.services.posting import fold_tag
+from posts.models.post_hashtag import fold_tag
 from reposts.services import repost_content
 from users.models import User
 

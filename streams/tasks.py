@@ -1,16 +1,26 @@
-"""Celery tasks: at-least-once (acks late, redelivered if a worker dies) and idempotent."""
+"""The fan-out outbox and the Celery tasks that work it.
+
+Services call ``record_fan_out`` inside the transaction that creates a post or repost, and
+``follow_changed`` when a follow comes or goes; the work itself (``services.fanout``) runs on a
+worker once the change has committed. Tasks are at-least-once (acks late, redelivered if a worker
+dies) and idempotent.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import FanOut
 from .services import fanout
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -37,6 +47,42 @@ def remove_followee(follower_id: int, followee_id: int) -> None:
     fanout.remove_followee(follower_id, followee_id)
 
 
+def record_fan_out(post) -> None:
+    """Called inside the post's transaction: the outbox row commits with the post, and the task
+    is enqueued once it has."""
+    fan_out = FanOut.objects.create(post=post)
+    transaction.on_commit(lambda: enqueue_fan_out(fan_out.pk))
+
+
+def enqueue_fan_out(fan_out_id: int) -> bool:
+    """Hand the fan-out to the broker; False (and the row stays pending) if it is unreachable."""
+    try:
+        fan_out_post.apply_async((fan_out_id,), retry=False)
+    except Exception:  # the broker is down: the sweep will enqueue it later
+        logger.warning("broker unreachable; fan-out %s left pending", fan_out_id, exc_info=True)
+        return False
+    FanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(
+        enqueued_at=timezone.now()
+    )
+    return True
+
+
+def follow_changed(follower_id: int, followee_id: int, *, following: bool) -> None:
+    """Called inside the transaction that adds or removes a follow: once it commits, the
+    followee's posts join (or leave) the follower's stream."""
+    task = merge_followee if following else remove_followee
+    transaction.on_commit(lambda: _run_bounded(task, follower_id, followee_id))
+
+
+def _run_bounded(task, *args) -> None:
+    """Enqueue a bounded graph task; run it here if the broker is unreachable."""
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:
+        logger.warning("broker unreachable; running %s inline", task.name, exc_info=True)
+        task.run(*args)
+
+
 @shared_task(acks_late=True)
 def sweep_pending_fan_outs() -> int:
     """Enqueue fan-outs the broker never took, or whose worker has gone quiet too long."""
@@ -47,4 +93,4 @@ def sweep_pending_fan_outs() -> int:
         .order_by("id")
         .values_list("id", flat=True)[:1000]
     )
-    return sum(fanout.enqueue_fan_out(fan_out_id) for fan_out_id in pending)
+    return sum(enqueue_fan_out(fan_out_id) for fan_out_id in pending)

@@ -109,6 +109,12 @@ class Api:
                 kwargs = {"data": data}
         return getattr(self.client, method.lower())(path, **kwargs, **extra)
 
+    def post_raw(self, path: str, token: str, body: str):
+        """POST a body exactly as given (malformed JSON, a JSON list) as application/json."""
+        return self.client.post(
+            path, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+
     def get(self, path, token=None, **params):
         return self.call("GET", path, token, **params)
 

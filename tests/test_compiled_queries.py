@@ -1,15 +1,19 @@
-"""A query compiled once per shape (adn_api.compiled) answers exactly what the ORM answers, with
-each run's own values, and only ever reads the database afresh."""
+"""A query compiled once per shape (core.compiled) answers exactly what the ORM answers, with
+each run's own values, and only ever reads the database afresh; a query it cannot compile
+safely fails when it is built, never later with someone else's results."""
 
 from __future__ import annotations
 
 import pytest
-from django.db.models import Q
+from django.db.models import Count, Q, Value
 
-from adn_api.compiled import Slots, compiled
+from core.compiled import CompileError, Slots, compiled
+from core.paging import Cursor
 from posts.models import Post
+from posts.options import PostFilters
 from posts.services.posting import create_post
 from reposts.services import repost
+from streams.services.page import Stream, page
 from users.services import graph
 from users.services.viewer import ViewerContext
 
@@ -29,7 +33,7 @@ def test_a_compiled_query_returns_the_same_models_as_the_orm(alice, bob):
     original = create_post(bob, text="the original")
     repost(alice, original)
     create_post(alice, text="own words")
-    query = compiled(("test", "same models"), posts_by)
+    query = compiled(posts_by)
 
     got = query.run(author=alice.pk, since=0)
     expected = list(posts_by_values(alice.pk, 0))
@@ -53,31 +57,34 @@ def test_each_run_uses_its_own_values(alice, bob):
     first = create_post(alice, text="one")
     create_post(alice, text="two")
     create_post(bob, text="bob's")
-    query = compiled(("test", "own values"), posts_by)
+    query = compiled(posts_by)
 
     assert [p.text for p in query.run(author=alice.pk, since=0)] == ["two", "one"]
     assert [p.text for p in query.run(author=bob.pk, since=0)] == ["bob's"]
     assert [p.text for p in query.run(author=alice.pk, since=first.pk)] == ["two"]
 
 
+BUILDS: list[object] = []
+
+
+def counted_posts_by(slots: Slots, *, run: object):
+    BUILDS.append(run)
+    return posts_by(slots)
+
+
 def test_a_shape_is_built_once_and_reads_new_rows(alice):
-    builds = []
-
-    def build(slots: Slots):
-        builds.append(slots)
-        return posts_by(slots)
-
-    key = ("test", object())  # a shape no other run has compiled
-    assert compiled(key, build).run(author=alice.pk, since=0) == []
+    run = object()  # a shape no other test has compiled
+    assert compiled(counted_posts_by, run=run).run(author=alice.pk, since=0) == []
     create_post(alice, text="later")
 
-    assert [p.text for p in compiled(key, build).run(author=alice.pk, since=0)] == ["later"]
-    assert len(builds) == 1
+    again = compiled(counted_posts_by, run=run).run(author=alice.pk, since=0)
+    assert [p.text for p in again] == ["later"]
+    assert BUILDS.count(run) == 1
 
 
 def test_a_run_is_one_query(alice, django_assert_num_queries):
     create_post(alice, text="counted")
-    query = compiled(("test", "one query"), posts_by)
+    query = compiled(posts_by)
     with django_assert_num_queries(1):
         posts = query.run(author=alice.pk, since=0)
         assert posts[0].user.username == "alice"  # joined, not fetched lazily
@@ -87,7 +94,88 @@ def test_a_stand_in_is_the_same_each_time_it_is_read():
     slots = Slots()
     assert slots.viewer == slots.viewer != slots.since
     assert slots.name_of(slots.since) == "since"
+    assert slots.name_of(slots.text("tag")) == "tag"
     assert slots.name_of(5) is None
+
+
+def shifted_bound(slots: Slots):
+    return Post.objects.filter(id__gt=slots.since - 1)
+
+
+def annotated(slots: Slots):
+    return Post.objects.filter(user_id=slots.author).annotate(star_count=Count("stars"))
+
+
+def prefetched(slots: Slots):
+    return Post.objects.filter(user_id=slots.author).prefetch_related("stars")
+
+
+def folded_tag(slots: Slots):
+    return Post.objects.filter(hashtag_rows__name=slots.text("tag").lower())
+
+
+@pytest.mark.parametrize("build", [shifted_bound, annotated, prefetched, folded_tag])
+def test_a_query_that_would_run_with_the_wrong_values_fails_when_it_is_built(build):
+    with pytest.raises(CompileError):
+        compiled(build)
+
+
+def test_a_builder_that_captures_a_value_outside_its_key_is_refused(alice):
+    def alices_posts(slots: Slots):
+        return Post.objects.filter(user_id=alice.pk, id__gt=slots.since)
+
+    with pytest.raises(CompileError, match="captures"):
+        compiled(alices_posts)
+
+
+def test_a_run_must_give_exactly_the_stand_ins_values(alice):
+    query = compiled(posts_by)
+    with pytest.raises(CompileError):
+        query.run(author=alice.pk)
+    with pytest.raises(CompileError):
+        query.run(author=alice.pk, since=0, viewer=alice.pk)
+
+
+def tagged_values(slots: Slots):
+    """Annotations of a values query are its results, not lost: allowed."""
+    return (
+        Post.objects.filter(user_id=slots.author)
+        .annotate(kind=Value("p"))
+        .values_list("kind", "id")
+    )
+
+
+def test_a_values_query_keeps_its_annotations(alice):
+    post = create_post(alice, text="tagged")
+    assert compiled(tagged_values).run(author=alice.pk) == [("p", post.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_viewers_and_two_cursors_never_share_a_compiled_page(alice, bob, carol):
+    """The personal stream page is compiled once per shape and run for everyone: each viewer
+    gets their own stream, each cursor its own window."""
+    graph.follow(alice, carol)
+    for i in range(3):
+        create_post(carol, text=f"carol {i}")
+    create_post(bob, text="bob's own")  # its row in bob's stream comes after alice's rows
+    filters = PostFilters()
+
+    def texts(viewer, cursor: Cursor) -> list[str]:
+        return [p.text for p in page(viewer, Stream.personal(), filters, cursor).posts]
+
+    assert texts(alice, Cursor()) == ["carol 2", "carol 1", "carol 0"]
+    assert texts(bob, Cursor()) == ["bob's own"]
+    assert texts(alice, Cursor()) == ["carol 2", "carol 1", "carol 0"]
+
+    rows = page(alice, Stream.personal(), filters, Cursor()).posts
+    below_newest = Cursor(before_id=rows[0].pagination_id)
+    below_middle = Cursor(before_id=rows[1].pagination_id)
+    assert texts(alice, below_newest) == ["carol 1", "carol 0"]
+    assert texts(alice, below_middle) == ["carol 0"]
+    assert texts(bob, below_newest) == []
+    assert texts(bob, Cursor(since_id=rows[0].pagination_id)) == ["bob's own"]
+    assert texts(alice, Cursor(count=1)) == ["carol 2"]
+    assert texts(alice, Cursor(count=-1)) == ["carol 0"]
 
 
 def test_any_matches_the_ids_of_a_list_sent_as_one_parameter(alice, bob, carol):
@@ -98,7 +186,7 @@ def test_any_matches_the_ids_of_a_list_sent_as_one_parameter(alice, bob, carol):
     sql, params = found.query.sql_with_params()
 
     assert [p.text for p in found] == ["alice", "carol"]
-    assert wanted in [list(p) for p in params if isinstance(p, list)]  # not one per id
+    assert len(params) == 1  # the whole list, not one parameter per id
     assert list(Post.objects.filter(user_id__any=[])) == []
 
 

@@ -65,6 +65,12 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
     return data
 
 
+def users_to_adn(users: list[User], viewer, options) -> list[dict]:
+    """A page of users: one query for the viewer's relationships, whatever its size."""
+    context = ViewerContext.load(viewer, (u.pk for u in users))
+    return [user_to_adn(u, context, include_html=options.user_html) for u in users]
+
+
 class ProfileUpdateSerializer(serializers.Serializer):
     """Fields a user may change on ``users/me``; description entities are derived, not taken."""
 

@@ -1,18 +1,29 @@
 from django.urls import path
 
-from . import views
+from adn_api.permissions import user_token
+
+from .services import graph
+from .views import RelatedUsersView, RelationView, UserListView, UserSearchView, UserView
+
+OWN = {"GET": user_token()}
 
 urlpatterns = [
-    path("users", views.UserListView.as_view()),
-    path("users/search", views.UserSearchView.as_view()),
-    path("users/<str:user_id>", views.UserView.as_view()),
-    path("users/<str:user_id>/follow", views.RelationView.as_view()),
-    path("users/<str:user_id>/mute", views.MuteView.as_view()),
-    path("users/<str:user_id>/block", views.BlockView.as_view()),
-    path("users/<str:user_id>/followers", views.RelatedUsersView.as_view()),
-    path("users/<str:user_id>/following", views.FollowingView.as_view()),
-    path("users/<str:user_id>/followers/ids", views.FollowerIdsView.as_view()),
-    path("users/<str:user_id>/following/ids", views.FollowingIdsView.as_view()),
-    path("users/<str:user_id>/muted", views.MutedView.as_view()),
-    path("users/<str:user_id>/blocked", views.BlockedView.as_view()),
+    path("users", UserListView.as_view()),
+    path("users/search", UserSearchView.as_view()),
+    path("users/<str:user_id>", UserView.as_view()),
+    path("users/<str:user_id>/follow", RelationView.as_view()),
+    path("users/<str:user_id>/mute", RelationView.as_view(create=graph.mute, remove=graph.unmute)),
+    path(
+        "users/<str:user_id>/block", RelationView.as_view(create=graph.block, remove=graph.unblock)
+    ),
+    path("users/<str:user_id>/followers", RelatedUsersView.as_view()),
+    path("users/<str:user_id>/following", RelatedUsersView.as_view(relation="following")),
+    path("users/<str:user_id>/followers/ids", RelatedUsersView.as_view(ids_only=True)),
+    path(
+        "users/<str:user_id>/following/ids",
+        RelatedUsersView.as_view(relation="following", ids_only=True),
+    ),
+    # Only the user themself reads these: a user token.
+    path("users/<str:user_id>/muted", RelatedUsersView.as_view(relation="muted", access=OWN)),
+    path("users/<str:user_id>/blocked", RelatedUsersView.as_view(relation="blocked", access=OWN)),
 ]

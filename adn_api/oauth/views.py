@@ -35,7 +35,7 @@ from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
 
 from ..authentication import find_access_token
-from ..views import token_to_adn
+from ..serializers import token_to_adn
 from .validators import ADN_GRANT_TYPES, username_for_login
 
 logger = logging.getLogger("adn_api.oauth")

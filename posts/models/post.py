@@ -1,11 +1,37 @@
+from __future__ import annotations
+
 import uuid
 
 from django.conf import settings
 from django.db import models
 
+from ..options import BY_ID, PostFilters
+from .visibility import visible_posts
+
 
 def new_guid() -> str:
     return uuid.uuid4().hex
+
+
+# Everything a post's rendering touches, joined in the page's one query.
+RENDER_RELATIONS = (
+    "user",
+    "source",
+    "source__profile",
+    "repost_of",
+    "repost_of__user",
+    "repost_of__source",
+    "repost_of__source__profile",
+)
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, viewer, filters: PostFilters = BY_ID) -> PostQuerySet:
+        """The posts ``viewer`` (None: signed out) may see: posts.models.visibility."""
+        return self.filter(visible_posts(viewer, filters))
+
+    def for_rendering(self) -> PostQuerySet:
+        return self.select_related(*RENDER_RELATIONS)
 
 
 class Post(models.Model):
@@ -50,6 +76,8 @@ class Post(models.Model):
     num_stars = models.PositiveIntegerField(default=0)
     num_reposts = models.PositiveIntegerField(default=0)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         constraints = [
             # One repost per user per original, whatever the timing of the requests.
@@ -68,6 +96,11 @@ class Post(models.Model):
         return f"post {self.pk} by {self.user_id}"
 
     @property
-    def original(self) -> "Post":
+    def original(self) -> Post:
         """The post that actions on this one apply to: the original for a repost."""
         return self.repost_of if self.repost_of_id else self
+
+
+def can_see(viewer, post: Post, filters: PostFilters = BY_ID) -> bool:
+    """The same rule as ``visible_to``, for one post (one query)."""
+    return Post.objects.visible_to(viewer, filters).filter(pk=post.pk).exists()

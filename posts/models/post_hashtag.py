@@ -1,6 +1,11 @@
 from django.db import models
 
 
+def fold_tag(name: str) -> str:
+    """Tag matching ignores case and underscores (pnut's rule, a superset of App.net's)."""
+    return name.lower().replace("_", "")
+
+
 class PostHashtag(models.Model):
     """A hashtag of a post, folded for matching (lower case, no ``_``), for the tag stream."""
 

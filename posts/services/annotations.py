@@ -6,8 +6,8 @@ import json
 
 from django.conf import settings
 
-from adn_api.errors import BadRequest
-from adn_api.text import storable_text
+from core.errors import invalid
+from core.inputs import storable_text
 
 MAX_TYPE_LENGTH = 256
 
@@ -31,21 +31,21 @@ def validate_annotations(annotations) -> list[dict]:
     if annotations is None:
         return []
     if not isinstance(annotations, list):
-        raise BadRequest("annotations must be a list of {type, value} objects.")
+        raise invalid("annotations must be a list of {type, value} objects.")
     cleaned = []
     for index, annotation in enumerate(annotations):
         if not isinstance(annotation, dict) or set(annotation) - {"type", "value"}:
-            raise BadRequest(f"annotations[{index}] must be an object with type and value.")
+            raise invalid(f"annotations[{index}] must be an object with type and value.")
         kind, value = annotation.get("type"), annotation.get("value")
         if not isinstance(kind, str) or not kind or len(kind) > MAX_TYPE_LENGTH:
-            raise BadRequest(
+            raise invalid(
                 f"annotations[{index}].type must be a non-empty string of at most "
                 f"{MAX_TYPE_LENGTH} characters."
             )
         if not isinstance(value, dict):
-            raise BadRequest(f"annotations[{index}].value must be a JSON object.")
+            raise invalid(f"annotations[{index}].value must be a JSON object.")
         if not _all_strings_storable(annotation):
-            raise BadRequest(
+            raise invalid(
                 f"annotations[{index}] contains a NUL character or a lone surrogate, "
                 "which cannot be stored."
             )
@@ -54,7 +54,7 @@ def validate_annotations(annotations) -> list[dict]:
     # emoji as 12 bytes instead of 4).
     size = len(json.dumps(cleaned, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     if size > settings.ANNOTATION_MAX_BYTES:
-        raise BadRequest(
+        raise invalid(
             f"annotations take {size} bytes as JSON; the limit is "
             f"{settings.ANNOTATION_MAX_BYTES} bytes per post."
         )

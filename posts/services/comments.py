@@ -10,38 +10,39 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from adn_api.errors import Forbidden
+from core.errors import Reason, Refused
 from users.models import User
 
 from ..models import Post
+from ..options import PostFilters
 from .posting import erase_post
-from .visibility import by_active_authors
+
+# Deleted and machine-only replies have no text to show as a comment.
+COMMENTS = PostFilters(include_deleted=False)
 
 
-def replies_to(post: Post) -> QuerySet:
-    """The standing direct replies to ``post`` (of its original, for a repost), oldest first
-    once paged by id; machine-only replies have no text to show as a comment."""
-    return Post.objects.filter(
-        by_active_authors(),
-        reply_to_id=post.repost_of_id or post.pk,
-        is_deleted=False,
-        machine_only=False,
-    )
+def replies_to(post: Post, viewer: User | None) -> QuerySet:
+    """The direct replies to ``post`` (to its original, for a repost) the viewer may see."""
+    return Post.objects.visible_to(viewer, COMMENTS).filter(reply_to_id=post.original.pk)
 
 
-def find_reply(post: Post, guid: str) -> Post | None:
-    """The standing reply to ``post`` with this guid; None when there is none (unknown, deleted
-    or replying to another post)."""
+def find_reply(post: Post, guid: str) -> Post:
+    """The standing reply to ``post`` with this guid (not found: unknown, deleted, suspended or
+    replying to another post)."""
     guid = guid.strip().lower()
-    return replies_to(post).select_related("user", "reply_to").filter(guid=guid).first()
-
-
-def may_delete_reply(user: User, reply: Post) -> bool:
-    return user.pk in (reply.user_id, reply.reply_to.user_id if reply.reply_to_id else None)
+    reply = replies_to(post, None).select_related("user", "reply_to").filter(guid=guid).first()
+    if reply is None:
+        raise Refused(
+            Reason.NOT_FOUND, f"No comment {guid[:40]!r} on this post.", subject="comment"
+        )
+    return reply
 
 
 def delete_reply(user: User, reply: Post) -> Post:
     """Delete a reply as its author or as the author of the post it replies to."""
-    if not may_delete_reply(user, reply):
-        raise Forbidden("Only a reply's author or the author of the post it answers may delete it.")
+    if user.pk not in (reply.user_id, reply.reply_to.user_id if reply.reply_to_id else None):
+        raise Refused(
+            Reason.NOT_ALLOWED,
+            "Only a reply's author or the author of the post it answers may delete it.",
+        )
     return erase_post(reply)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from adn_api.errors import NotFound
+from core.errors import Refused
 from users.services.moderation import suspend
 
 from ..models import Post, Report
@@ -24,7 +24,7 @@ def delete_as_moderator(post_id: int) -> bool:
         return False
     try:
         erase_post(post)
-    except NotFound:  # deleted by someone else in the meantime
+    except Refused:  # deleted by someone else in the meantime
         return False
     return True
 

@@ -1,4 +1,8 @@
-"""Creating and deleting posts and replies."""
+"""Creating and deleting posts, replies and (the rows of) reposts.
+
+A new post's fan-out is recorded in its own transaction (``streams.tasks.record_fan_out``): the
+outbox row commits with the post and the task is enqueued once it has.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,20 @@ from collections import Counter
 
 from django.db import transaction
 
-from adn_api.errors import BadRequest, Forbidden, NotFound
-from adn_api.pagination import parse_id
+from core.errors import Reason, Refused, invalid
+from core.inputs import parse_id
 from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
+from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
 
 from ..models import Post, PostHashtag, PostMention
-from ..signals import post_created, post_deleted
+from ..models.post_hashtag import fold_tag
 from .annotations import validate_annotations
 from .counters import shift, shift_posts_counts
 from .lookup import get_post, lock_post
-
-
-def fold_tag(name: str) -> str:
-    """Tag matching ignores case and underscores (pnut's rule, a superset of App.net's)."""
-    return name.lower().replace("_", "")
 
 
 def _reply_target_id(reply_to) -> int | None:
@@ -31,11 +31,11 @@ def _reply_target_id(reply_to) -> int | None:
     if reply_to in (None, ""):
         return None
     if isinstance(reply_to, bool) or not isinstance(reply_to, str | int):
-        raise BadRequest("reply_to must be a post id.")
+        raise invalid("reply_to must be a post id.")
     pk = parse_id(str(reply_to), "reply_to")
     row = Post.objects.filter(pk=pk, user__is_active=True).values_list("repost_of_id").first()
     if row is None:
-        raise BadRequest(f"reply_to {pk} is not a post.")
+        raise invalid(f"reply_to {pk} is not a post.")
     return row[0] or pk  # replying to a repost replies to the original
 
 
@@ -44,11 +44,11 @@ def _lock_reply_target(target_id: int, author: User) -> Post:
     # between the check and the num_replies update.
     target = lock_post(target_id)
     if target is None:
-        raise BadRequest(f"reply_to {target_id} is not a post.")
+        raise invalid(f"reply_to {target_id} is not a post.")
     if target.is_deleted:
-        raise BadRequest(f"reply_to {target_id} has been deleted.")
+        raise invalid(f"reply_to {target_id} has been deleted.")
     if blocked_between(author, target.user):
-        raise Forbidden("You cannot reply to this user's posts.")
+        raise Refused(Reason.BLOCKED, "You cannot reply to this user's posts.")
     return target
 
 
@@ -66,26 +66,23 @@ def create_post(
     reply_to=None,
     machine_only: bool = False,
     annotations=None,
-    links: list[dict] | None = None,
-    parse_links: bool | None = None,
-    parse_markdown_links: bool = False,
+    entities: EntityOptions | None = None,
     source=None,
     is_nsfw: bool = False,
 ) -> Post:
     text = "" if text is None else text
     if not isinstance(text, str):
-        raise BadRequest("text must be a string.")
+        raise invalid("text must be a string.")
     annotations = validate_annotations(annotations)
     if machine_only:
         if text.strip():
-            raise BadRequest("A machine_only post cannot have text.")
+            raise invalid("A machine_only post cannot have text.")
         if not annotations:
-            raise BadRequest("A machine_only post needs at least one annotation.")
+            raise invalid("A machine_only post needs at least one annotation.")
         text = ""
     elif not text.strip():
-        raise BadRequest("text is required (or machine_only with annotations).")
-    options = EntityOptions(links, parse_links, parse_markdown_links)
-    processed = process_post_text(text, options)
+        raise invalid("text is required (or machine_only with annotations).")
+    processed = process_post_text(text, entities)
     target_id = _reply_target_id(reply_to)
     mentions = processed.entities.get("mentions", [])
     with transaction.atomic():
@@ -113,7 +110,7 @@ def create_post(
         if target:
             shift(Post, target.pk, num_replies=1)
         shift(User, author.pk, posts_count=1)
-        post_created.send(Post, post=post)  # inside the transaction: see posts/signals.py
+        record_fan_out(post)
     return post
 
 
@@ -123,28 +120,36 @@ def delete_post(user: User, post_id) -> Post:
     repost: its original)."""
     post = get_post(post_id)
     if post.user_id != user.pk:
-        raise Forbidden("You can only delete your own posts.")
+        raise Refused(Reason.NOT_ALLOWED, "You can only delete your own posts.")
     return erase_post(post)
+
+
+def remove_repost_row(repost: Post) -> bool:
+    """Delete a repost row while its original is locked; False when it was already gone."""
+    _, per_model = Post.objects.filter(pk=repost.pk).delete()
+    if not per_model.get(Post._meta.label):
+        return False
+    shift(Post, repost.repost_of_id, num_reposts=-1)
+    shift(User, repost.user_id, posts_count=-1)
+    return True
 
 
 def erase_post(post: Post) -> Post:
     """Delete ``post`` once the caller has settled who may: ``delete_post`` lets its author,
     ``comments.delete_reply`` also the author of the post it replies to."""
-    from reposts.services import delete_repost
-
     if post.repost_of_id:
-        original, deleted = delete_repost(post)
-        if not deleted:
-            raise NotFound(f"Post {post.pk} is already deleted.")
-        return original
+        # A repost disappears (it answers 404 afterwards); its original is returned.
+        with transaction.atomic():
+            lock_post(post.repost_of_id)
+            if not remove_repost_row(post):
+                raise Refused(Reason.DELETED, f"Post {post.pk} is already deleted.")
+        return Post.objects.select_related("user").get(pk=post.repost_of_id)
     with transaction.atomic():
         post_id = post.pk
         post = lock_post(post_id, exclusive=True)
         if post is None or post.is_deleted:
-            raise NotFound(f"Post {post_id} is already deleted.")
+            raise Refused(Reason.DELETED, f"Post {post_id} is already deleted.")
         reposts = list(Post.objects.filter(repost_of=post).select_for_update().order_by("id"))
-        for gone in (post, *reposts):
-            post_deleted.send(Post, post=gone)  # inside the transaction: see posts/signals.py
         Post.objects.filter(pk__in=[r.pk for r in reposts]).delete()
         post.is_deleted = True
         post.text = post.html = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from adn_api.errors import Forbidden, NotFound
+from core.errors import Reason, Refused
 from users.models import User
 from users.services.graph import blocked_between
 
@@ -30,9 +30,9 @@ def add_star(user: User, post: Post) -> tuple[Post, bool]:
     with transaction.atomic():
         target = lock_post(target_id)
         if target is None or target.is_deleted:
-            raise NotFound(f"Post {target_id} has been deleted.")
+            raise Refused(Reason.DELETED, f"Post {target_id} has been deleted.")
         if blocked_between(user, target.user):
-            raise Forbidden("You cannot star this user's posts.")
+            raise Refused(Reason.BLOCKED, "You cannot star this user's posts.")
         try:
             with transaction.atomic():
                 Star.objects.create(user=user, post=target)

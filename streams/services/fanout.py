@@ -10,7 +10,6 @@ bench/fanout measures this against a bare bulk insert of the same rows.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterator
 
@@ -23,8 +22,6 @@ from users.models import Follow
 
 from ..dedupe import dedupe_store
 from ..models import FanOut, StreamItem
-
-logger = logging.getLogger(__name__)
 
 
 def follower_batches(user_id: int, size: int) -> Iterator[list[int]]:
@@ -114,27 +111,6 @@ def run_fan_out(fan_out_id: int) -> None:
         return  # the post was deleted, or a replayed task finds the work done
     delivered = deliver_post(fan_out.post)
     FanOut.objects.filter(pk=fan_out.pk).update(completed_at=timezone.now(), delivered=delivered)
-
-
-def enqueue_fan_out(fan_out_id: int) -> bool:
-    """Hand the fan-out to the broker; False (and the row stays pending) if it is unreachable."""
-    from ..tasks import fan_out_post
-
-    try:
-        fan_out_post.apply_async((fan_out_id,), retry=False)
-    except Exception:  # the broker is down: the sweep will enqueue it later
-        logger.warning("broker unreachable; fan-out %s left pending", fan_out_id, exc_info=True)
-        return False
-    FanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(
-        enqueued_at=timezone.now()
-    )
-    return True
-
-
-def record_fan_out(post: Post) -> None:
-    """Called inside the post's transaction: the outbox row commits with the post."""
-    fan_out = FanOut.objects.create(post=post)
-    transaction.on_commit(lambda: enqueue_fan_out(fan_out.pk))
 
 
 def merge_followee(follower_id: int, followee_id: int) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from adn_api.compiled import compiled
-from adn_api.errors import BadRequest
-from adn_api.formats import iso_z
-from adn_api.pagination import parse_id
+from core.errors import invalid
+from core.inputs import parse_id
 
 from ..models import StreamMarker
 from ..models.stream_marker import new_version
@@ -16,35 +14,12 @@ from ..models.stream_marker import new_version
 MARKER_NAMES = {"my_stream", "unified", "global", "mentions"}
 
 
-def marker_data(marker: StreamMarker | None, name: str) -> dict:
-    if marker is None:
-        return {"name": name}
-    return {
-        "id": str(marker.post_id),
-        "last_read_id": str(marker.last_read_id),
-        "name": marker.name,
-        "percentage": marker.percentage,
-        "updated_at": iso_z(marker.updated_at),
-        "version": marker.version,
-    }
-
-
-def get_marker(user, name: str) -> StreamMarker | None:
-    """Read on every stream page, so compiled once per marker name (adn_api.compiled)."""
-    query = compiled(
-        ("marker", name),
-        lambda slots: StreamMarker.objects.filter(user_id=slots.user, name=name)[:1],
-    )
-    found = query.run(user=user.pk)
-    return found[0] if found else None
-
-
 def _parse(item) -> tuple[str, int, int]:
     if not isinstance(item, dict):
-        raise BadRequest("A stream marker is an object with name and id.")
+        raise invalid("A stream marker is an object with name and id.")
     name = item.get("name")
     if not isinstance(name, str) or name not in MARKER_NAMES:  # a list is unhashable: a 500
-        raise BadRequest(f"name must be one of {', '.join(sorted(MARKER_NAMES))}.")
+        raise invalid(f"name must be one of {', '.join(sorted(MARKER_NAMES))}.")
     post_id = parse_id(str(item.get("id", "")), "id")
     percentage = item.get("percentage", 0)
     # isascii: "²".isdigit() is true but int() refuses it; the length keeps int() from
@@ -57,7 +32,7 @@ def _parse(item) -> tuple[str, int, int]:
         or isinstance(percentage, bool)
         or not 0 <= percentage <= 100
     ):
-        raise BadRequest("percentage must be an integer from 0 to 100.")
+        raise invalid("percentage must be an integer from 0 to 100.")
     return name, post_id, percentage
 
 

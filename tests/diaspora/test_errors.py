@@ -23,11 +23,8 @@ def post(alice):
 
 def test_malformed_json_is_400(api, post, alice, token_for):
     before = snapshot()
-    response = api.client.post(
-        f"{API}/posts/{post.guid}/comments",
-        data='{"body": "unfinished',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token_for(alice)}",
+    response = api.post_raw(
+        f"{API}/posts/{post.guid}/comments", token_for(alice), '{"body": "unfinished'
     )
     assert "Malformed" in diaspora_error(response, 400)
     assert snapshot() == before
@@ -36,12 +33,7 @@ def test_malformed_json_is_400(api, post, alice, token_for):
 @pytest.mark.parametrize("body", [[1, 2], "just a string", 7])
 def test_a_json_body_that_is_not_an_object_is_400(api, post, alice, token_for, body):
     before = snapshot()
-    response = api.client.post(
-        f"{API}/posts/{post.guid}/comments",
-        data=json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token_for(alice)}",
-    )
+    response = api.post_raw(f"{API}/posts/{post.guid}/comments", token_for(alice), json.dumps(body))
     diaspora_error(response, 400)
     assert snapshot() == before
 
@@ -120,7 +112,7 @@ def test_an_unexpected_failure_is_a_500_in_diasporas_shape(api, post, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(diaspora.views, "find_post_by_guid", broken)
+    monkeypatch.setattr(diaspora.views, "get_post_by_guid", broken)
     message = diaspora_error(api.get(f"{API}/posts/{post.guid}"), 500)
     assert "boom" not in message
 

@@ -19,12 +19,7 @@ def post_id(api, alice, tokens) -> str:
 
 def test_malformed_json_is_400(api, tokens):
     before = snapshot()
-    response = api.client.post(
-        f"{V1}/posts",
-        data='{"text": "unterminated',
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {tokens['alice']}",
-    )
+    response = api.post_raw(f"{V1}/posts", tokens["alice"], '{"text": "unterminated')
     assert "Malformed" in error_of(response, 400)
     assert snapshot() == before
 

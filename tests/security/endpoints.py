@@ -50,8 +50,10 @@ def _walk(resolver: URLResolver, prefix: str = ""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def _allows(view_class: type, method: str) -> bool:
-    allowed = getattr(view_class, "http_method_names", [])
+def _allows(callback, view_class: type, method: str) -> bool:
+    # A route may narrow the view's methods (pnut PUTs where App.net POSTs): as_view(...).
+    initkwargs = getattr(callback, "view_initkwargs", {})
+    allowed = initkwargs.get("http_method_names", getattr(view_class, "http_method_names", []))
     return method.lower() in allowed and hasattr(view_class, method.lower())
 
 
@@ -64,6 +66,6 @@ def api_write_endpoints() -> list[WriteEndpoint]:
         if view_class is None or not route.startswith(API_PREFIXES):
             continue
         for method in WRITE_METHODS:
-            if _allows(view_class, method):
+            if _allows(callback, view_class, method):
                 found.append(WriteEndpoint(route, method, view_class))
     return found

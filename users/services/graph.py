@@ -1,16 +1,17 @@
 """Follow, mute and block: rows guarded by unique constraints, counters moved in the same
 transaction as the row they count, so concurrent requests can neither duplicate a row nor skew a
-counter."""
+counter. A follow's coming or going tells the streams app, which merges or removes the followee's
+posts once it commits (``streams.tasks.follow_changed``)."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
-from adn_api.errors import BadRequest, Forbidden
+from core.errors import Reason, Refused, invalid
+from streams.tasks import follow_changed
 
 from ..models import Block, Follow, Mute, User
-from ..signals import followed, unfollowed
 
 
 def _shift_counters(changes: list[tuple[int, str, int]]) -> None:
@@ -35,18 +36,18 @@ def blocked_between(a: User, b: User) -> bool:
 
 def follow(follower: User, followee: User) -> bool:
     if follower.pk == followee.pk:
-        raise BadRequest("You cannot follow yourself.")
+        raise invalid("You cannot follow yourself.")
     if blocked_between(follower, followee):
-        raise Forbidden("You cannot follow a user you have blocked or who has blocked you.")
+        raise Refused(
+            Reason.BLOCKED, "You cannot follow a user you have blocked or who has blocked you."
+        )
     with transaction.atomic():
         created = _insert_once(Follow, follower=follower, followee=followee)
         if created:
             _shift_counters(
                 [(follower.pk, "following_count", 1), (followee.pk, "followers_count", 1)]
             )
-            transaction.on_commit(
-                lambda: followed.send(Follow, follower_id=follower.pk, followee_id=followee.pk)
-            )
+            follow_changed(follower.pk, followee.pk, following=True)
     return created
 
 
@@ -56,9 +57,7 @@ def _delete_follow(follower_id: int, followee_id: int) -> bool:
         _shift_counters(
             [(follower_id, "following_count", -1), (followee_id, "followers_count", -1)]
         )
-        transaction.on_commit(
-            lambda: unfollowed.send(Follow, follower_id=follower_id, followee_id=followee_id)
-        )
+        follow_changed(follower_id, followee_id, following=False)
     return bool(deleted)
 
 
@@ -69,7 +68,7 @@ def unfollow(follower: User, followee: User) -> bool:
 
 def mute(muter: User, muted: User) -> bool:
     if muter.pk == muted.pk:
-        raise BadRequest("You cannot mute yourself.")
+        raise invalid("You cannot mute yourself.")
     return _insert_once(Mute, muter=muter, muted=muted)
 
 
@@ -81,7 +80,7 @@ def unmute(muter: User, muted: User) -> bool:
 def block(blocker: User, blocked: User) -> bool:
     """Blocking also ends the follows in both directions."""
     if blocker.pk == blocked.pk:
-        raise BadRequest("You cannot block yourself.")
+        raise invalid("You cannot block yourself.")
     with transaction.atomic():
         created = _insert_once(Block, blocker=blocker, blocked=blocked)
         _delete_follow(blocker.pk, blocked.pk)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from adn_api.errors import BadRequest, NotFound
-from adn_api.pagination import parse_id
+from core.errors import Reason, Refused, invalid
+from core.inputs import parse_id
 
 from ..models import User
 from ..models.user import username_validator
@@ -17,20 +17,22 @@ def _condition(ident: str, viewer) -> Q:
     ident = ident.strip()
     if ident == "me":
         if viewer is None:
-            raise BadRequest("'me' needs a user access token.")
+            raise invalid("'me' needs a user access token.")
         return Q(pk=viewer.pk)
     if ident.startswith("@"):
         name = ident[1:]
         if not username_validator.regex.match(name):
-            raise BadRequest(f"{ident[:40]!r} is not a valid username.")
+            raise invalid(f"{ident[:40]!r} is not a valid username.")
         return Q(username__iexact=name)
     return Q(pk=parse_id(ident, "user id"))
 
 
 def get_user(ident: str, viewer) -> User:
+    if ident.strip() == "me" and viewer is not None:
+        return viewer  # loaded with the token already
     user = User.objects.filter(_condition(ident, viewer), is_active=True).first()
     if user is None:
-        raise NotFound(f"No user {ident[:40]!r}.")
+        raise Refused(Reason.NOT_FOUND, f"No user {ident[:40]!r}.", subject="user")
     return user
 
 
@@ -38,7 +40,7 @@ def get_users(idents: str, viewer) -> list[User]:
     """Users in the order asked for; unknown ones are left out, as App.net did."""
     parts = [part for part in idents.split(",") if part.strip()]
     if len(parts) > MAX_IDS:
-        raise BadRequest(f"At most {MAX_IDS} ids may be asked for at once.")
+        raise invalid(f"At most {MAX_IDS} ids may be asked for at once.")
     conditions = [_condition(part, viewer) for part in parts]
     if not conditions:
         return []

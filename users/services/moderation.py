@@ -3,7 +3,7 @@
 Suspension is ``is_active=False`` and nothing more, so lifting it restores everything: the
 account cannot sign in (Django refuses inactive users) nor use its tokens (401 in
 adn_api/authentication.py), and its posts leave every stream and lookup at read time
-(posts.services.visibility.by_active_authors).
+(posts.models.visibility).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ One query, whatever the page size: each relationship kind is a ``values_list`` o
 them are sent as a single UNION. Other apps add kinds about posts (``you_starred``,
 ``you_reposted``) through ``post_kinds`` rather than the users app knowing about posts.
 
-Every page asks it, so it is compiled once (``adn_api.compiled``): each id list is one
-parameter (``__any``), whatever the page's size.
+Every page asks it, so it is compiled once per shape (``core.compiled``: the ORM path measured
+1.8 ms against 0.25 ms a page); each id list is one parameter (``__any``), whatever its size.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet, Value
 
-from adn_api.compiled import Slots, compiled
+from core.compiled import Slots, compiled
 
 from ..models import Block, Follow, Mute
 
@@ -50,20 +50,27 @@ class ViewerContext:
         if viewer is None or not (users or posts):
             return context
 
-        def build(slots: Slots) -> QuerySet:
-            parts = user_kinds(slots.viewer, slots.users) if users else {}
-            if posts:
-                parts.update(post_kinds(slots.viewer, slots.posts))
-            tagged = [
-                qs.annotate(kind=Value(kind)).values_list("kind", qs.query.values_select[0])
-                for kind, qs in parts.items()
-            ]
-            return tagged[0].union(*tagged[1:], all=True) if len(tagged) > 1 else tagged[0]
-
-        query = compiled(("viewer context", bool(users), bool(posts), post_kinds), build)
-        for kind, object_id in query.run(viewer=viewer.pk, users=users, posts=posts):
+        query = compiled(_relations, post_kinds=post_kinds if posts else None, users=bool(users))
+        values = {"viewer": viewer.pk}
+        if users:
+            values["users"] = users
+        if posts:
+            values["posts"] = posts
+        for kind, object_id in query.run(**values):
             context.ids[kind].add(object_id)
         return context
+
+
+def _relations(slots: Slots, *, users: bool, post_kinds: PostKinds | None) -> QuerySet:
+    """Every kind asked for, tagged with its name, as one UNION."""
+    parts = user_kinds(slots.viewer, slots.users) if users else {}
+    if post_kinds is not None:
+        parts.update(post_kinds(slots.viewer, slots.posts))
+    tagged = [
+        qs.annotate(kind=Value(kind)).values_list("kind", qs.query.values_select[0])
+        for kind, qs in parts.items()
+    ]
+    return tagged[0].union(*tagged[1:], all=True) if len(tagged) > 1 else tagged[0]
 
 
 def user_kinds(viewer: int, user_ids: list[int] | int) -> dict[str, QuerySet]:

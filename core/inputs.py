@@ -1,0 +1,37 @@
+"""Checking the ids and text that reach the domain from any dialect."""
+
+from __future__ import annotations
+
+from .errors import invalid
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str, name: str) -> int:
+    """A positive 64-bit id given as decimal digits; anything else is the client's error."""
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_ID:
+        raise invalid(f"{name} must be a positive integer id, not {value[:40]!r}.")
+    return int(value)
+
+
+def storable_text(value: str) -> bool:
+    """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def flag_value(value, name: str) -> bool:
+    """A boolean as JSON (true/false, 0/1) or a form ("1", "true", ...) sends it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in {"0", "1", "true", "false", ""}:
+        return value.strip().lower() in {"1", "true"}
+    raise invalid(f"{name} must be true or false (or 1 or 0).")

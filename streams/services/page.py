@@ -1,0 +1,201 @@
+"""One page of a post stream, for every dialect: ``page(viewer, stream, filters, cursor)``.
+
+Every list of posts that pages by id comes from here: the personal and unified streams (the
+viewer's materialised rows), global, a user's posts, mentions, a hashtag, a thread, a user's
+stars. What each holds is ``_rows``; which of its posts the viewer sees is the one visibility
+rule (``posts.models.visibility``). Every stream is read on every refresh of every client, so its
+page query is compiled once per shape (``core.compiled``): the shape is derived here from the
+stream's kind, the filters and which bounds the cursor gives, and every value — the viewer, the
+stream's user, thread or tag, the bounds — is a stand-in, so no two viewers or cursors share a
+result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from django.db.models import QuerySet
+
+from core.compiled import Slots, compiled
+from core.errors import invalid
+from core.paging import Cursor, finish, window
+from posts.models import Post, Star
+from posts.models.post import RENDER_RELATIONS
+from posts.models.post_hashtag import fold_tag
+from posts.models.visibility import visible_posts
+from posts.options import PostFilters
+from users.models import User
+
+from ..models import StreamItem, StreamMarker
+
+HASHTAG = re.compile(r"^\w{1,256}$")
+ITEM_KINDS = {"personal", "unified", "stars"}  # rows that reach their post through ``post``
+SUBJECT_KINDS = {"user", "mentions", "thread", "stars"}
+
+
+@dataclass(frozen=True)
+class Stream:
+    kind: str
+    subject: int | None = None  # the user (user, mentions, stars) or the thread id
+    tag: str = ""  # folded
+    humans_only: bool = False  # pnut's global stream: no feeds or bots
+    marker: str | None = None  # the stream marker it keeps, for a signed-in viewer
+
+    @classmethod
+    def personal(cls) -> Stream:
+        return cls("personal", marker="my_stream")
+
+    @classmethod
+    def unified(cls) -> Stream:
+        """The personal stream and the viewer's mentions, merged."""
+        return cls("unified", marker="unified")
+
+    @classmethod
+    def global_(cls, *, humans_only: bool = False) -> Stream:
+        """Original posts, never reposts; never bots' (App.net), only humans' (pnut)."""
+        return cls("global", humans_only=humans_only, marker="global")
+
+    @classmethod
+    def of_user(cls, user: User) -> Stream:
+        return cls("user", subject=user.pk)
+
+    @classmethod
+    def mentions(cls, user: User, *, own: bool = False) -> Stream:
+        """``own``: the viewer's own mentions (asked for as ``me``), which keep a marker."""
+        return cls("mentions", subject=user.pk, marker="mentions" if own else None)
+
+    @classmethod
+    def hashtag(cls, name: str) -> Stream:
+        if not HASHTAG.match(name) or name.isdigit():
+            raise invalid("A hashtag is letters, digits and underscores, not only digits.")
+        return cls("tag", tag=fold_tag(name))
+
+    @classmethod
+    def thread(cls, post: Post) -> Stream:
+        return cls("thread", subject=post.thread_id or post.pk)
+
+    @classmethod
+    def stars(cls, user: User) -> Stream:
+        """The posts a user starred, newest star first (paged by the star)."""
+        return cls("stars", subject=user.pk)
+
+
+@dataclass
+class StreamPage:
+    posts: list[Post]
+    more: bool
+    marker_name: str | None = None  # the stream keeps this marker for the viewer
+    marker: StreamMarker | None = None  # as it is now (None: not set yet)
+
+
+def _rows(
+    slots: Slots, *, kind: str, humans_only: bool, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    viewer = slots.viewer if signed_in else None
+    if kind in ITEM_KINDS:
+        if kind == "stars":
+            rows = Star.objects.filter(user_id=slots.subject)
+        else:
+            rows = StreamItem.objects.filter(owner_id=slots.viewer)
+            if kind == "personal":
+                rows = rows.filter(is_mention=False)
+        rows = rows.filter(visible_posts(viewer, filters, "post__"))
+        return rows.select_related("post", *(f"post__{r}" for r in RENDER_RELATIONS))
+    if kind == "global":
+        posts = Post.objects.filter(repost_of__isnull=True)
+        if humans_only:
+            posts = posts.filter(user__type=User.Type.HUMAN)
+        else:
+            posts = posts.exclude(user__type=User.Type.BOT)
+    elif kind == "user":
+        posts = Post.objects.filter(user_id=slots.subject)
+    elif kind == "mentions":
+        posts = Post.objects.filter(mention_rows__user_id=slots.subject, repost_of__isnull=True)
+    elif kind == "tag":
+        posts = Post.objects.filter(hashtag_rows__name=slots.text("tag"), repost_of__isnull=True)
+    elif kind == "thread":
+        posts = Post.objects.filter(thread_id=slots.subject, repost_of__isnull=True)
+    else:
+        raise ValueError(f"no stream of kind {kind!r}")
+    return posts.visible_to(viewer, filters).for_rendering()
+
+
+def _page_query(slots: Slots, *, cursor: Cursor, **stream_shape) -> QuerySet:
+    since = None if cursor.since_id is None else slots.since
+    before = None if cursor.before_id is None else slots.before
+    return window(_rows(slots, **stream_shape), cursor, since, before)
+
+
+def _marker_query(slots: Slots, *, name: str) -> QuerySet:
+    return StreamMarker.objects.filter(user_id=slots.user, name=name)[:1]
+
+
+def get_marker(user: User, name: str) -> StreamMarker | None:
+    found = compiled(_marker_query, name=name).run(user=user.pk)
+    return found[0] if found else None
+
+
+def _resolve(cursor: Cursor, marker: StreamMarker | None, stream: Stream, viewer) -> Cursor:
+    """The marker's ids in place of their names; no marker yet: that bound does not apply."""
+
+    def value(bound):
+        if not isinstance(bound, str):
+            return bound
+        if marker is None:
+            return None
+        post_id = marker.last_read_id if bound.startswith("last_read") else marker.post_id
+        if stream.kind not in ITEM_KINDS:
+            return post_id
+        # Markers hold post ids; the materialised stream pages by its rows' ids.
+        return (
+            StreamItem.objects.filter(owner=viewer, post_id=post_id)
+            .values_list("id", flat=True)
+            .first()
+        )
+
+    return replace(cursor, since_id=value(cursor.since_id), before_id=value(cursor.before_id))
+
+
+def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Cursor) -> StreamPage:
+    marker_name = stream.marker if viewer is not None else None
+    marker = get_marker(viewer, marker_name) if marker_name else None
+    if cursor.has_special_ids:
+        if marker_name is None:
+            cursor.plain()  # refuses them
+        cursor = _resolve(cursor, marker, stream, viewer)
+    signed_in = viewer is not None
+    shape = Cursor(
+        count=cursor.count,
+        since_id=None if cursor.since_id is None else 0,
+        before_id=None if cursor.before_id is None else 0,
+        since_inclusive=cursor.since_inclusive,
+        before_inclusive=cursor.before_inclusive,
+    )
+    query = compiled(
+        _page_query,
+        cursor=shape,
+        kind=stream.kind,
+        humans_only=stream.humans_only,
+        filters=filters,
+        signed_in=signed_in,
+    )
+    values = {}
+    if signed_in:
+        values["viewer"] = viewer.pk
+    if stream.kind in SUBJECT_KINDS:
+        values["subject"] = stream.subject
+    if stream.kind == "tag":
+        values["tag"] = stream.tag
+    if cursor.since_id is not None:
+        values["since"] = cursor.since_id
+    if cursor.before_id is not None:
+        values["before"] = cursor.before_id
+    result = finish(query.run(**values), cursor)
+    posts = result.items
+    if stream.kind in ITEM_KINDS:
+        posts = []
+        for item in result.items:
+            item.post.pagination_id = item.pagination_id
+            posts.append(item.post)
+    return StreamPage(posts, result.more, marker_name, marker)

@@ -1,0 +1,48 @@
+"""Lists of users: one side of a relation (followers, following, muted, blocked) and search.
+
+Every list leaves out users the viewer may not be shown (``users.models.visible_users``),
+except the viewer's own muted and blocked lists, which exist to name exactly those users, and
+which no one else may read.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.errors import Reason, Refused, invalid
+from core.inputs import storable_text
+
+from ..models import Block, Follow, Mute, User, visible_users
+
+# relation -> (rows, the field naming the user in the URL, the field naming the users listed)
+RELATIONS = {
+    "followers": (Follow, "followee", "follower"),
+    "following": (Follow, "follower", "followee"),
+    "muted": (Mute, "muter", "muted"),
+    "blocked": (Block, "blocker", "blocked"),
+}
+OWN_ONLY = {"muted", "blocked"}
+
+
+def relation_rows(viewer: User | None, subject: User, relation: str) -> tuple[QuerySet, str]:
+    """The relation rows of ``subject``'s list and the name of their field holding the users."""
+    model, subject_field, listed = RELATIONS[relation]
+    if relation in OWN_ONLY:
+        if viewer is None or subject.pk != viewer.pk:
+            raise Refused(Reason.NOT_ALLOWED, "Only the user themself can list these users.")
+        shown = visible_users(None, f"{listed}__")
+    else:
+        shown = visible_users(viewer, f"{listed}__")
+    return model.objects.filter(shown, **{subject_field: subject}), listed
+
+
+def search_users(viewer: User | None, query: str) -> QuerySet:
+    """Users whose username starts with, or whose name contains, ``query``."""
+    query = query.strip().lstrip("@")
+    if not query:
+        raise invalid("q is required: the text to search usernames and names for.")
+    if not storable_text(query):  # PostgreSQL cannot compare with a NUL: a 500 otherwise
+        raise invalid("q must not contain NUL characters or lone surrogates.")
+    return User.objects.filter(
+        visible_users(viewer), Q(username__istartswith=query) | Q(name__icontains=query)
+    )
