@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from rest_framework import serializers
 
@@ -82,8 +84,6 @@ class ProfileUpdateSerializer(serializers.Serializer):
     description = serializers.DictField(required=False)
 
     def validate_timezone(self, value: str) -> str:
-        from zoneinfo import available_timezones
-
         if value not in available_timezones() and value != "UTC":
             raise serializers.ValidationError("must be an IANA time zone name, e.g. Europe/Paris.")
         return value
