@@ -15,6 +15,16 @@ def parse_id(value: str, name: str) -> int:
     return int(value)
 
 
+def parse_guid(value: str) -> str | None:
+    """A guid as diaspora names posts and comments: 32 hex digits (case-insensitive), or None
+    for anything else — which then matches nothing, and never reaches the database (a NUL
+    there is an error of its own)."""
+    guid = value.strip().lower()
+    if len(guid) != 32 or not all(ch in "0123456789abcdef" for ch in guid):
+        return None
+    return guid
+
+
 def storable_text(value: str) -> bool:
     """PostgreSQL stores neither NUL characters nor lone surrogates (JSON allows both)."""
     if "\x00" in value:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from core.errors import Reason, Refused
+from core.inputs import parse_guid
 from users.models import User
 
 from ..models import Post
@@ -29,8 +30,9 @@ def replies_to(post: Post, viewer: User | None) -> QuerySet:
 def find_reply(post: Post, guid: str) -> Post:
     """The standing reply to ``post`` with this guid (not found: unknown, deleted, suspended or
     replying to another post)."""
-    guid = guid.strip().lower()
-    reply = replies_to(post, None).select_related("user", "reply_to").filter(guid=guid).first()
+    wanted = parse_guid(guid)
+    replies = replies_to(post, None).select_related("user", "reply_to")
+    reply = replies.filter(guid=wanted).first() if wanted else None
     if reply is None:
         raise Refused(
             Reason.NOT_FOUND, f"No comment {guid[:40]!r} on this post.", subject="comment"

@@ -8,7 +8,7 @@ says why it refuses (blocked, deleted, your own), which a dialect may word as it
 from __future__ import annotations
 
 from core.errors import Reason, Refused, invalid
-from core.inputs import parse_id
+from core.inputs import parse_guid, parse_id
 from users.models import User
 
 from ..models import Post
@@ -33,8 +33,8 @@ def get_post(post_id: str | int, viewer: User | None = None, filters: PostFilter
 def find_post_by_guid(guid: str, viewer: User | None = None) -> Post | None:
     """The standing post (original, reply or repost) with this guid (diaspora names posts by
     guid) that the viewer may see; None for anything else, a malformed guid included."""
-    guid = guid.strip().lower()
-    if len(guid) != 32 or not all(ch in "0123456789abcdef" for ch in guid):
+    guid = parse_guid(guid)
+    if guid is None:
         return None
     return (
         Post.objects.visible_to(viewer, STANDING)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from posts.models import Post, PostMention
-from users.models import Follow
+from users.models import Follow, User
 
 from ..dedupe import dedupe_store
 from ..models import FanOut, StreamItem
@@ -113,23 +113,39 @@ def run_fan_out(fan_out_id: int) -> None:
     FanOut.objects.filter(pk=fan_out.pk).update(completed_at=timezone.now(), delivered=delivered)
 
 
+def _following(follower_id: int, followee_id: int) -> bool:
+    return Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).exists()
+
+
 def merge_followee(follower_id: int, followee_id: int) -> None:
     """A new follow: the followee's recent posts join the follower's stream, oldest first so the
-    newest ends on top."""
-    recent = list(
-        Post.objects.filter(user_id=followee_id, is_deleted=False)
-        .order_by("-id")
-        .values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS]
-    )
-    StreamItem.objects.bulk_create(
-        [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in reversed(recent)],
-        ignore_conflicts=True,
-    )
+    newest ends on top.
+
+    The merge and an unfollow's removal may run in either order, or at once: each locks the two
+    users as the graph's changes do (``User.objects.lock``) and acts on the graph as it is then,
+    not as it was when the task was queued, so the stream ends as the last change says."""
+    with transaction.atomic():
+        User.objects.lock(follower_id, followee_id)
+        if not _following(follower_id, followee_id):
+            return  # unfollowed since: the removal has or will have its way
+        recent = list(
+            Post.objects.filter(user_id=followee_id, is_deleted=False)
+            .order_by("-id")
+            .values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS]
+        )
+        StreamItem.objects.bulk_create(
+            [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in reversed(recent)],
+            ignore_conflicts=True,
+        )
 
 
 def remove_followee(follower_id: int, followee_id: int) -> None:
     """An unfollow: the followee's posts and reposts leave the follower's stream (rows that are
-    there because the follower was mentioned stay)."""
-    StreamItem.objects.filter(
-        owner_id=follower_id, post__user_id=followee_id, is_mention=False
-    ).delete()
+    there because the follower was mentioned stay), unless they were followed again since."""
+    with transaction.atomic():
+        User.objects.lock(follower_id, followee_id)
+        if _following(follower_id, followee_id):
+            return
+        StreamItem.objects.filter(
+            owner_id=follower_id, post__user_id=followee_id, is_mention=False
+        ).delete()

@@ -124,3 +124,17 @@ def test_an_exception_escaping_a_view_under_api_v1_is_diasporas_500(db):
     body = json.loads(response.content)
     assert response.status_code == 500 and set(body) == {"code", "message"}
     assert body["code"] == 500
+
+
+@pytest.mark.parametrize("comment_guid", ["%00", "ab%00" + "c" * 27, "x" * 32, "%C3%A9" * 16])
+def test_a_malformed_comment_guid_is_not_found_never_a_500(
+    api, post, alice, token_for, comment_guid
+):
+    """The comment guid is checked as the post's is: a NUL never reaches the database."""
+    token = token_for(alice)
+    comment = f"{API}/posts/{post.guid}/comments/{comment_guid}"
+    before = snapshot()
+    diaspora_error(api.delete(comment, token), 410, "Comment not found for the given post")
+    response = api.post(f"{comment}/report", token, data={"reason": "spam"})
+    diaspora_error(response, 404, "Comment not found for the given post")
+    assert snapshot() == before

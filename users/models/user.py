@@ -20,6 +20,13 @@ class ADNUserManager(UserManager):
         # Usernames are unique case-insensitively, so logins are too.
         return self.get(username__iexact=username)
 
+    def lock(self, *user_ids: int) -> None:
+        """Lock these users' rows until the transaction ends, in id order, so that two
+        transactions locking the same users queue instead of deadlocking. Every change to the
+        graph between two users, and every stream change that follows from one, holds this
+        lock: whatever their timing, they then run as if one after the other."""
+        list(self.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
+
 
 class User(AbstractUser):
     """An account, with App.net's profile fields and denormalised counters.

@@ -1,7 +1,9 @@
 """Follow, mute and block: rows guarded by unique constraints, counters moved in the same
 transaction as the row they count, so concurrent requests can neither duplicate a row nor skew a
-counter. A follow's coming or going tells the streams app, which merges or removes the followee's
-posts once it commits (``streams.tasks.follow_changed``)."""
+counter. A follow, unfollow or block first locks both users (``User.objects.lock``), so a follow
+racing a block is either refused or ended by it, never left standing beside it. A follow's coming
+or going tells the streams app, which merges or removes the followee's posts once it commits
+(``streams.tasks.follow_changed``)."""
 
 from __future__ import annotations
 
@@ -37,11 +39,12 @@ def blocked_between(a: User, b: User) -> bool:
 def follow(follower: User, followee: User) -> bool:
     if follower.pk == followee.pk:
         raise invalid("You cannot follow yourself.")
-    if blocked_between(follower, followee):
-        raise Refused(
-            Reason.BLOCKED, "You cannot follow a user you have blocked or who has blocked you."
-        )
     with transaction.atomic():
+        User.objects.lock(follower.pk, followee.pk)
+        if blocked_between(follower, followee):
+            raise Refused(
+                Reason.BLOCKED, "You cannot follow a user you have blocked or who has blocked you."
+            )
         created = _insert_once(Follow, follower=follower, followee=followee)
         if created:
             _shift_counters(
@@ -63,6 +66,7 @@ def _delete_follow(follower_id: int, followee_id: int) -> bool:
 
 def unfollow(follower: User, followee: User) -> bool:
     with transaction.atomic():
+        User.objects.lock(follower.pk, followee.pk)
         return _delete_follow(follower.pk, followee.pk)
 
 
@@ -82,6 +86,7 @@ def block(blocker: User, blocked: User) -> bool:
     if blocker.pk == blocked.pk:
         raise invalid("You cannot block yourself.")
     with transaction.atomic():
+        User.objects.lock(blocker.pk, blocked.pk)
         created = _insert_once(Block, blocker=blocker, blocked=blocked)
         _delete_follow(blocker.pk, blocked.pk)
         _delete_follow(blocked.pk, blocker.pk)
