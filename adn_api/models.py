@@ -11,8 +11,9 @@ def new_password_grant_secret() -> str:
 
 
 class ClientProfile(models.Model):
-    """The app's public link (shown as a post's ``source.link``) and, for apps approved for
-    App.net's password flow, the ``password_grant_secret`` that replaces the client secret there.
+    """The app's public link (shown as a post's ``source.link``), for apps approved for
+    App.net's password flow the ``password_grant_secret`` that replaces the client secret there,
+    and whether it is a native app (RFC 8252), which may pick its loopback redirect port.
     """
 
     application = models.OneToOneField(
@@ -20,6 +21,14 @@ class ClientProfile(models.Model):
     )
     link = models.URLField(blank=True)
     password_grant_secret = models.CharField(max_length=64, blank=True)
+    native = models.BooleanField(
+        default=False,
+        help_text=(
+            "A native app: on the code flow with S256 PKCE its loopback redirect URI "
+            "(http://127.0.0.1 or http://[::1]) may use any port. Other apps' redirect URIs "
+            "must match exactly."
+        ),
+    )
 
     def __str__(self) -> str:
         return f"profile of {self.application.name}"

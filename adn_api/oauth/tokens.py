@@ -17,9 +17,16 @@ AccessToken = get_access_token_model()
 
 
 def create_app(
-    name: str, *, owner=None, redirect_uris: str = "", link: str = "", password_flow: bool = False
+    name: str,
+    *,
+    owner=None,
+    redirect_uris: str = "",
+    link: str = "",
+    password_flow: bool = False,
+    native: bool = False,
 ) -> tuple[Application, str]:
-    """Create a confidential app; returns it with its client secret in clear (shown once)."""
+    """Create a confidential app; returns it with its client secret in clear (shown once).
+    ``native``: a native app, whose loopback redirect port may vary (code flow with PKCE)."""
     secret = generate_token()
     app = Application.objects.create(
         name=name,
@@ -34,6 +41,7 @@ def create_app(
         application=app,
         link=link,
         password_grant_secret=new_password_grant_secret() if password_flow else "",
+        native=native,
     )
     return app, secret
 

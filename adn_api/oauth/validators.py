@@ -4,15 +4,21 @@ App.net let one client id use every flow (web flows, password flow, app tokens),
 Application records a single grant type, so the grant-type and response-type checks are App.net's
 here. The password flow is gated instead by the app's ``password_grant_secret``, which replaces
 the client secret in that flow.
+
+Redirect URIs match the registered ones exactly, port included. DOT lets a loopback ``http``
+redirect use any port (RFC 8252 §7.3); that allowance is kept only for an app registered as
+native (``ClientProfile.native``) asking for a code with S256 PKCE, the flow RFC 8252 describes.
+Anywhere else it would hand a user's token or code to whatever listens on another local port.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.utils.crypto import constant_time_compare
-from oauth2_provider.models import get_grant_model
+from oauth2_provider.models import get_grant_model, redirect_to_uri_allowed
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
@@ -37,6 +43,21 @@ class CodeUsedError(errors.InvalidGrantError):
     @property
     def twotuples(self) -> list[tuple[str, str]]:
         return [*super().twotuples, ("error_slug", "code-used")]
+
+
+def port_of(uri: str) -> int | None:
+    """The URI's explicit port (None without one); ValueError when it is not a valid port."""
+    return urlsplit(uri).port
+
+
+def matches_exactly(uri: str, registered: str) -> bool:
+    """DOT's match (scheme, host, path, exact query; no fragment, no userinfo) with the port
+    compared for loopback redirects too."""
+    try:
+        same_port = port_of(uri) == port_of(registered)
+    except ValueError:
+        return False
+    return same_port and redirect_to_uri_allowed(uri, [registered])
 
 
 def username_for_login(login: str) -> str:
@@ -64,6 +85,30 @@ class ADNOAuth2Validator(OAuth2Validator):
         if response_type == "token":
             return not oauth2_settings.COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT
         return response_type == "code"
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs) -> bool:
+        # DOT: a registered URI, except that on a loopback host any port passes.
+        if not super().validate_redirect_uri(client_id, redirect_uri, request, *args, **kwargs):
+            return False
+        if any(matches_exactly(redirect_uri, uri) for uri in request.client.redirect_uris.split()):
+            return True
+        # Only the loopback port differs from a registered URI.
+        try:
+            port_of(redirect_uri)
+        except ValueError:
+            return False
+        return self._loopback_port_may_vary(request)
+
+    @staticmethod
+    def _loopback_port_may_vary(request) -> bool:
+        """RFC 8252 §7.3's ephemeral port: a native app on the code flow with S256 PKCE (the code
+        then needs the verifier, and the token request the same redirect URI)."""
+        return (
+            request.response_type == "code"
+            and bool(request.code_challenge)
+            and request.code_challenge_method == "S256"
+            and ClientProfile.objects.filter(application=request.client, native=True).exists()
+        )
 
     def client_authentication_required(self, request, *args, **kwargs) -> bool:
         # The password flow always needs the grant secret, whatever the client type.

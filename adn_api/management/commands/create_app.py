@@ -1,5 +1,5 @@
-"""``manage.py create_app NAME --redirect-uri URI --link URL [--password-flow]``: prints the
-credentials, which are shown only here (the client secret is stored hashed)."""
+"""``manage.py create_app NAME --redirect-uri URI --link URL [--password-flow] [--native]``:
+prints the credentials, which are shown only here (the client secret is stored hashed)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Approve the app for App.net's password flow (issues a password_grant_secret).",
         )
+        parser.add_argument(
+            "--native",
+            action="store_true",
+            help=(
+                "A native app (RFC 8252): on the code flow with S256 PKCE its loopback redirect "
+                "URI may use any port. Without it, redirect URIs must match exactly."
+            ),
+        )
 
     def handle(self, *args, name: str, redirect_uris: list[str], link: str, **options) -> None:
         redirect_uris_text = " ".join(redirect_uris)
@@ -40,6 +48,7 @@ class Command(BaseCommand):
             redirect_uris=redirect_uris_text,
             link=link,
             password_flow=options["password_flow"],
+            native=options["native"],
         )
         self.stdout.write(f"client_id: {app.client_id}")
         self.stdout.write(f"client_secret: {secret}")
