@@ -176,3 +176,9 @@ def test_client_error_message_is_the_sentence_raised(api):
         "error_message": "Nope, and here is why.",
         "error_id": meta["error_id"],
     }
+
+
+def test_an_id_beyond_64_bits_is_out_of_range_not_malformed(api):
+    response = api.get("/stream/0/posts/stream/global", since_id="99999999999999999999999")
+    assert response.status_code == 400
+    assert "out of range" in response.json()["meta"]["error_message"]
