@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -33,7 +34,15 @@ def _flatten_detail(detail) -> str:
     return str(detail)
 
 
+DATABASE_DOWN = "The database is unavailable; try again in a few seconds."
+RETRY_AFTER_DATABASE = "5"
+
+
 def error_for_exception(exc: Exception) -> ApiError:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # PostgreSQL unreachable or restarting (or a deadlock): the client may retry.
+        logger.warning("database unavailable: %s", exc)
+        return ApiError(503, DATABASE_DOWN)
     if isinstance(exc, Refused):  # outside any view: App.net's wording
         return envelope_refusal(exc)
     if isinstance(exc, Http404):
@@ -71,4 +80,6 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         headers["Retry-After"] = str(int(exc.wait) + 1)
     if error.code == status.HTTP_401_UNAUTHORIZED:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    if error.code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        headers["Retry-After"] = RETRY_AFTER_DATABASE
     return Response(error, status=error.code, headers=headers)

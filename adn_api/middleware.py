@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from django.db import InterfaceError, OperationalError
+
 from .dialects import renderer_for_path
 from .envelope import error_response
 from .errors import ApiError
+from .exceptions import DATABASE_DOWN, RETRY_AFTER_DATABASE
 
 logger = logging.getLogger("adn_api.errors")
 
@@ -32,6 +35,10 @@ class ApiErrorMiddleware:
         renderer = renderer_for_path(request.path)
         if renderer is None:
             return None
+        if isinstance(exception, OperationalError | InterfaceError):
+            response = error_response(renderer, ApiError(503, DATABASE_DOWN), request)
+            response["Retry-After"] = RETRY_AFTER_DATABASE
+            return response
         error = ApiError(
             500, "An unexpected server error occurred; quote the error_id if you report it."
         )
