@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -38,7 +46,15 @@ DATABASE_DOWN = "The database is unavailable; try again in a few seconds."
 RETRY_AFTER_DATABASE = "5"
 
 
-def error_for_exception(exc: Exception) -> ApiError:
+def body_too_large() -> ApiError:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: refused before it is read
+    (``adn_api.middleware.ApiErrorMiddleware``), or when Django's parsers find it so."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return ApiError(413, f"The request body is too large: the limit is {limit} bytes.")
+
+
+def error_for_exception(exc: Exception, path: str | None = None) -> ApiError:
+    """The error an exception is, in any dialect; ``path`` only goes in the log of a 500."""
     if isinstance(exc, OperationalError | InterfaceError):
         # PostgreSQL unreachable or restarting (or a deadlock): the client may retry.
         logger.warning("database unavailable: %s", exc)
@@ -49,6 +65,18 @@ def error_for_exception(exc: Exception) -> ApiError:
         return ApiError(404, "The requested object was not found.")
     if isinstance(exc, PermissionDenied):
         return ApiError(403, "You are not allowed to do this.")
+    if isinstance(exc, RequestDataTooBig):
+        return body_too_large()
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return ApiError(400, f"The request has too many fields: the limit is {limit}.")
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return ApiError(400, f"The request has too many files: the limit is {limit}.")
+    if isinstance(exc, DisallowedHost):
+        return ApiError(400, "The Host header names a host this server does not serve.")
+    if isinstance(exc, SuspiciousOperation):  # Django answers these 400 too, saying no more
+        return ApiError(400, "The request was refused as malformed.")
     if isinstance(exc, ApiException):
         return ApiError(exc.status_code, _flatten_detail(exc.detail), exc.slug)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -64,7 +92,7 @@ def error_for_exception(exc: Exception) -> ApiError:
     error = ApiError(
         500, "An unexpected server error occurred; quote the error_id if you report it."
     )
-    logger.error("unhandled exception error_id=%s", error.error_id, exc_info=exc)
+    logger.error("unhandled exception error_id=%s path=%s", error.error_id, path, exc_info=exc)
     return error
 
 
@@ -74,7 +102,7 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         action = view.actions.get(request.method) if request is not None else None
         error = view.dialect.refusal(exc, action)
     else:
-        error = error_for_exception(exc)
+        error = error_for_exception(exc, request.path if request is not None else None)
     headers = {}
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(int(exc.wait) + 1)

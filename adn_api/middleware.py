@@ -2,26 +2,55 @@
 
 from __future__ import annotations
 
-import logging
-
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from .dialects import renderer_for_path
 from .envelope import error_response
 from .errors import ApiError
-from .exceptions import DATABASE_DOWN, RETRY_AFTER_DATABASE
+from .exceptions import RETRY_AFTER_DATABASE, body_too_large, error_for_exception
 
-logger = logging.getLogger("adn_api.errors")
+
+def declared_body_length(request) -> int:
+    """The body's length as the client declared it (gunicorn has refused a malformed one)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def refused_before_reading(request) -> ApiError | None:
+    """What Django's own middleware and parsers would refuse with an HTML page or a 500: a body
+    over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (whatever its content type: Django exempts multipart
+    file parts from the limit, and no endpoint takes files), a Host not in ``ALLOWED_HOSTS``."""
+    max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if max_body is not None and declared_body_length(request) > max_body:
+        return body_too_large()
+    try:
+        request.get_host()
+    except DisallowedHost as exc:
+        return error_for_exception(exc)
+    return None
 
 
 class ApiErrorMiddleware:
-    """An exception escaping a view on an API path becomes that dialect's enveloped 500, never
-    Django's HTML page. Also adds the rate-limit headers the throttle recorded."""
+    """On an API path: what Django would refuse before the view (``refused_before_reading``) is
+    the dialect's error before anything reads the body; an exception escaping a view is the
+    dialect's error (a 500 unless it is a known one), never Django's HTML page. Also adds the
+    rate-limit headers the throttle recorded."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        renderer = renderer_for_path(request.path)
+        refusal = refused_before_reading(request) if renderer is not None else None
+        if refusal is not None:
+            response = error_response(renderer, refusal, request)
+            # Answered before CommonMiddleware, which would set it: a client still sending the
+            # body it was refused knows where this answer ends.
+            response["Content-Length"] = str(len(response.content))
+            return response
         response = self.get_response(request)
         ratelimit = getattr(request, "ratelimit", None)
         if ratelimit is not None and getattr(request, "ratelimit_authenticated", False):
@@ -35,17 +64,8 @@ class ApiErrorMiddleware:
         renderer = renderer_for_path(request.path)
         if renderer is None:
             return None
-        if isinstance(exception, OperationalError | InterfaceError):
-            response = error_response(renderer, ApiError(503, DATABASE_DOWN), request)
+        error = error_for_exception(exception, request.path)
+        response = error_response(renderer, error, request)
+        if error.code == 503:
             response["Retry-After"] = RETRY_AFTER_DATABASE
-            return response
-        error = ApiError(
-            500, "An unexpected server error occurred; quote the error_id if you report it."
-        )
-        logger.error(
-            "unhandled exception error_id=%s path=%s",
-            error.error_id,
-            request.path,
-            exc_info=exception,
-        )
-        return error_response(renderer, error, request)
+        return response
