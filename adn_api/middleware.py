@@ -69,3 +69,13 @@ class ApiErrorMiddleware:
         if error.code == 503:
             response["Retry-After"] = RETRY_AFTER_DATABASE
         return response
+
+
+def http_server_error(path: str, status: int, message: str) -> bytes | None:
+    """The body of an error the HTTP server answers without Django (gunicorn refusing a request
+    line or a header too long: ``deploy/gunicorn.conf.py``), in the shape of the path's dialect;
+    None off the API paths."""
+    renderer = renderer_for_path(path)
+    if renderer is None:
+        return None
+    return renderer.dumps(renderer.error_body(ApiError(status, message)), False).encode()
