@@ -187,14 +187,14 @@ class PrivateRedis:
 
 @contextlib.contextmanager
 def web_server(**env: str) -> Iterator[str]:
-    """gunicorn serving the project; yields its base URL."""
+    """gunicorn serving the project as deployed, with one worker; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "adn_api.wsgi",
+            "--config=deploy/gunicorn.conf.py",  # as deployed: its JSON refusals included
             f"--bind=127.0.0.1:{port}",
             "--workers=1",
             "--log-level=warning",
