@@ -140,9 +140,24 @@ if WHITENOISE_USE_FINDERS:  # nothing collected: no need to warn at each start t
 
 # Redis: dedupe keys, cache (throttling counters) and, by default, the Celery broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis client gives up fast and makes one attempt: a Redis that is down or unreachable
+# must cost a request milliseconds, not seconds (a write's fan-out then waits in the outbox for
+# the sweep, and the rate limit lets the request through). Seconds. Workers' broker connection
+# and the dedupe, which no request waits on, allow a slow Redis the longer socket timeout.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.1"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.2"))
+REDIS_WORKER_SOCKET_TIMEOUT = float(os.environ.get("REDIS_WORKER_SOCKET_TIMEOUT", "5"))
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # redis-py's pool options; a pool made from a URL does not retry.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -157,14 +172,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
-# A task whose worker died unacknowledged is delivered again after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker died unacknowledged is delivered again after this many seconds (the
+    # sweep enqueues a fan-out again long before: FANOUT_RETRY_AFTER_SECONDS).
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    # A worker raises it to REDIS_WORKER_SOCKET_TIMEOUT (adn_api/celery.py).
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    # A publish connects once: kombu otherwise retries for up to broker_connection_timeout
+    # (about 6 s with its 2 s and 4 s pauses) on every write while Redis is down. The worker's
+    # consumer keeps its own retry loop (below).
+    "max_retries": 0,
 }
+# A worker whose broker is down waits for it however long it takes (the default gives up after
+# 100 attempts, about 45 minutes, and exits), also when it starts before the broker.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running when the connection is lost carries on (its acknowledgement is lost with the
+# connection; a fan-out is idempotent). Celery 6 changes this default: keep it.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+FANOUT_SWEEP_SECONDS = float(os.environ.get("FANOUT_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-fan-outs": {
         "task": "streams.tasks.sweep_pending_fan_outs",
-        "schedule": float(os.environ.get("FANOUT_SWEEP_SECONDS", "30")),
+        "schedule": FANOUT_SWEEP_SECONDS,
+        # A sweep not started before the next is due is dropped: a worker that was away from
+        # its broker finds one sweep waiting, not a backlog of them.
+        "options": {"expires": FANOUT_SWEEP_SECONDS},
     },
 }
 

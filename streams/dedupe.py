@@ -104,5 +104,13 @@ class MemoryDedupe:
 def dedupe_store() -> RedisDedupe | MemoryDedupe:
     ttl = settings.REPOST_DEDUPE_SECONDS
     if settings.REDIS_URL:
-        return RedisDedupe(redis.Redis.from_url(settings.REDIS_URL), ttl)
+        # One attempt (a client made from a URL does not retry), a short connect timeout: a
+        # Redis that is down fails the fan-out at once, and the fan-out is tried again later
+        # (its task's retry, or the sweep). A claim of a whole batch may take a while.
+        client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+            socket_timeout=settings.REDIS_WORKER_SOCKET_TIMEOUT,
+        )
+        return RedisDedupe(client, ttl)
     return MemoryDedupe(ttl)

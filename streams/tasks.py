@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import Reject
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +33,28 @@ RETRY = {
 }
 
 
-@shared_task(**RETRY)
+class FanOutTask(Task):
+    """A failed fan-out whose retry the broker will not take (it is down: Celery then rejects
+    the message, which is gone) goes back to the outbox: marked not enqueued, the next sweep
+    enqueues it, instead of waiting FANOUT_RETRY_AFTER_SECONDS for its enqueue to go stale."""
+
+    def retry(self, *args, **kwargs):
+        try:
+            return super().retry(*args, **kwargs)
+        except Reject:
+            args, kwargs = self.request.args or (), self.request.kwargs or {}
+            release_fan_out(args[0] if args else kwargs["fan_out_id"])
+            raise
+
+
+def release_fan_out(fan_out_id: int) -> None:
+    try:
+        FanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(enqueued_at=None)
+    except Exception:  # the database is down too: the sweep finds the row stale later
+        logger.warning("fan-out %s not released to the sweep", fan_out_id, exc_info=True)
+
+
+@shared_task(base=FanOutTask, **RETRY)
 def fan_out_post(fan_out_id: int) -> None:
     fanout.run_fan_out(fan_out_id)
 
@@ -55,7 +77,10 @@ def record_fan_out(post) -> None:
 
 
 def enqueue_fan_out(fan_out_id: int) -> bool:
-    """Hand the fan-out to the broker; False (and the row stays pending) if it is unreachable."""
+    """Hand the fan-out to the broker; False (and the row stays pending) if it is unreachable.
+
+    One attempt, no retry (nor kombu's connection retries: ``max_retries`` in the broker's
+    transport options) and short timeouts: a write whose broker is down answers at once."""
     try:
         fan_out_post.apply_async((fan_out_id,), retry=False)
     except Exception:  # the broker is down: the sweep will enqueue it later
@@ -75,7 +100,8 @@ def follow_changed(follower_id: int, followee_id: int, *, following: bool) -> No
 
 
 def _run_bounded(task, *args) -> None:
-    """Enqueue a bounded graph task; run it here if the broker is unreachable."""
+    """Enqueue a bounded graph task (one attempt, as ``enqueue_fan_out``); run it here if the
+    broker is unreachable."""
     try:
         task.apply_async(args, retry=False)
     except Exception:
@@ -85,12 +111,24 @@ def _run_bounded(task, *args) -> None:
 
 @shared_task(acks_late=True)
 def sweep_pending_fan_outs() -> int:
-    """Enqueue fan-outs the broker never took, or whose worker has gone quiet too long."""
+    """Enqueue fan-outs the broker never took or lost (not enqueued: the next sweep), or whose
+    worker has gone quiet too long (enqueued more than FANOUT_RETRY_AFTER_SECONDS ago: a worker
+    killed mid fan-out). Returns how many it enqueued.
+
+    Each row is claimed (its enqueue time set, if it is still due) before it is enqueued, so two
+    sweeps at once do not both enqueue it. A fan-out enqueued twice all the same (by a sweep and
+    a late retry) does no harm: delivering is idempotent, and one that finds its row completed
+    does nothing."""
     stale = timezone.now() - timedelta(seconds=settings.FANOUT_RETRY_AFTER_SECONDS)
-    pending = (
-        FanOut.objects.filter(completed_at__isnull=True)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-        .order_by("id")
-        .values_list("id", flat=True)[:1000]
+    due = FanOut.objects.filter(completed_at__isnull=True).filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
     )
-    return sum(enqueue_fan_out(fan_out_id) for fan_out_id in pending)
+    enqueued = 0
+    for fan_out_id in list(due.order_by("id").values_list("id", flat=True)[:1000]):
+        if not due.filter(pk=fan_out_id).update(enqueued_at=timezone.now()):
+            continue  # another sweep took it
+        if not enqueue_fan_out(fan_out_id):
+            release_fan_out(fan_out_id)
+            break  # the broker is down: the rest wait for the next sweep
+        enqueued += 1
+    return enqueued
