@@ -1,7 +1,10 @@
-"""The error value every dialect renders in its own shape.
+"""The error value every dialect renders in its own shape, and the HTTP errors of the dialects'
+own code (a malformed query string, a missing body field).
 
-Views and the exception handler produce an ``ApiError``; a dialect's renderer decides whether it
-becomes an ADN/pnut ``meta`` object or a diaspora ``{"code", "message"}`` body.
+The domain never raises these: it refuses with ``core.errors.Refused``, which each dialect's
+table turns into an ``ApiError`` (``adn_api/refusals.py``, ``diaspora/errors.py``). A dialect's
+renderer decides whether an ``ApiError`` becomes an ADN/pnut ``meta`` object or a diaspora
+``{"code", "message"}`` body.
 """
 
 from __future__ import annotations
@@ -56,13 +59,6 @@ class NotFound(ApiException):
     default_detail = "Not found."
 
 
-class Conflict(ApiException):
-    status_code = 409
-
-
 class Unprocessable(ApiException):
     status_code = 422
 
-
-class Gone(ApiException):
-    status_code = 410
