@@ -1,8 +1,9 @@
 """The Celery app. Configuration comes from Django settings (the CELERY_ namespace).
 
-Two adjustments are made here rather than in settings, because they act on Celery and kombu
+Three adjustments are made here rather than in settings, because they act on Celery and kombu
 themselves:
 
+- The embedded default (no broker: tasks run in-process) uses kombu's in-memory transport.
 - A worker's broker connection waits longer on a slow Redis than a web process does
   (``REDIS_WORKER_SOCKET_TIMEOUT`` instead of ``REDIS_SOCKET_TIMEOUT``): a web request must not
   wait on Redis, a worker that gives up too soon only drops and remakes its connection.
@@ -21,6 +22,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adn_api.settings")
 app = Celery("adn_api")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def in_memory_broker_when_none(sender, **_kwargs) -> None:
+    """The embedded default runs tasks in-process, but Celery 5.7 still takes a producer for
+    each one, from a broker connection that, with no URL, warns "No hostname was supplied" on
+    the first task; the in-memory transport needs no server and says nothing."""
+    if not sender.conf.broker_url:
+        sender.conf.broker_url = "memory://localhost/"
 
 
 @signals.celeryd_init.connect

@@ -61,4 +61,3 @@ class NotFound(ApiException):
 
 class Unprocessable(ApiException):
     status_code = 422
-
