@@ -8,6 +8,12 @@ requirement, and the path parameter's name its type.
 
 from __future__ import annotations
 
+import inspect
+import re
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 
@@ -15,6 +21,9 @@ from . import prefixes
 from .views import UnknownRouteView
 
 DIALECTS = [(f"/{prefix}", name) for name, prefix in prefixes.ALL.items()]
+DIALECT_LABELS = {"adn": "App.net", "pnut": "pnut.io", "diaspora": "diaspora"}
+# The docs page lists the tags in this order (Swagger UI follows the top-level ``tags``).
+TAG_ORDER = ["adn", "pnut", "diaspora", "operations"]
 
 DIGITS = r"^[0-9]{1,19}$"
 PATH_PARAMETERS = {
@@ -134,6 +143,125 @@ COMPONENTS = {
 }
 
 
+# What each operation does, by (path relative to the dialect's prefix, method). An operation not
+# listed gets a summary built from its method and path (``generated_summary``).
+SUMMARIES = {
+    ("config", "GET"): "Retrieve the server's configuration",
+    ("token", "GET"): "Retrieve the current token, its app, scopes and user",
+    ("token", "DELETE"): "Revoke the current token",
+    ("text/process", "POST"): "Process text into html and entities (no post is made)",
+    ("posts", "GET"): "Retrieve several posts by id",
+    ("posts", "POST"): "Create a post or a reply",
+    ("posts/{post_id}", "GET"): "Retrieve a post",
+    ("posts/{post_id}", "DELETE"): "Delete a post",
+    ("posts/{post_id}/replies", "GET"): "List the posts in a post's thread",
+    ("posts/{post_id}/thread", "GET"): "List the posts in a post's thread",
+    ("posts/{post_id}/report", "POST"): "Report a post as spam",
+    ("posts/{post_id}/repost", "POST"): "Repost a post",
+    ("posts/{post_id}/repost", "PUT"): "Repost a post",
+    ("posts/{post_id}/repost", "DELETE"): "Undo a repost",
+    ("posts/{post_id}/reposters", "GET"): "List the users who reposted a post",
+    ("posts/{post_id}/star", "POST"): "Star a post",
+    ("posts/{post_id}/star", "DELETE"): "Unstar a post",
+    ("posts/{post_id}/bookmark", "PUT"): "Bookmark a post",
+    ("posts/{post_id}/bookmark", "DELETE"): "Remove a bookmark",
+    ("posts/{post_id}/stars", "GET"): "List the users who starred a post",
+    ("posts/marker", "POST"): "Update stream markers",
+    ("posts/stream", "GET"): "Retrieve the viewer's personal stream",
+    ("posts/streams/me", "GET"): "Retrieve the viewer's personal stream",
+    ("posts/stream/unified", "GET"): "Retrieve the viewer's unified stream (with mentions)",
+    ("posts/streams/unified", "GET"): "Retrieve the viewer's unified stream (with mentions)",
+    ("posts/stream/global", "GET"): "Retrieve the global stream",
+    ("posts/streams/global", "GET"): "Retrieve the global stream",
+    ("posts/tag/{hashtag}", "GET"): "List the posts with a hashtag",
+    ("posts/tags/{hashtag}", "GET"): "List the posts with a hashtag",
+    ("users", "GET"): "Retrieve several users by id",
+    ("users/search", "GET"): "Search for users",
+    ("users/{user_id}", "GET"): "Retrieve a user",
+    ("users/{user_id}", "PUT"): "Replace the viewer's profile",
+    ("users/{user_id}", "PATCH"): "Update part of the viewer's profile",
+    ("users/{user_id}/posts", "GET"): "List a user's posts",
+    ("users/{user_id}/mentions", "GET"): "List the posts that mention a user",
+    ("users/{user_id}/stars", "GET"): "List the posts a user starred",
+    ("users/{user_id}/bookmarks", "GET"): "List the posts a user bookmarked",
+    ("users/{user_id}/followers", "GET"): "List a user's followers",
+    ("users/{user_id}/followers/ids", "GET"): "List the ids of a user's followers",
+    ("users/{user_id}/following", "GET"): "List the users a user follows",
+    ("users/{user_id}/following/ids", "GET"): "List the ids of the users a user follows",
+    ("users/{user_id}/muted", "GET"): "List the users the viewer muted",
+    ("users/{user_id}/blocked", "GET"): "List the users the viewer blocked",
+    ("users/{user_id}/follow", "POST"): "Follow a user",
+    ("users/{user_id}/follow", "PUT"): "Follow a user",
+    ("users/{user_id}/follow", "DELETE"): "Unfollow a user",
+    ("users/{user_id}/mute", "POST"): "Mute a user",
+    ("users/{user_id}/mute", "PUT"): "Mute a user",
+    ("users/{user_id}/mute", "DELETE"): "Unmute a user",
+    ("users/{user_id}/block", "POST"): "Block a user",
+    ("users/{user_id}/block", "PUT"): "Block a user",
+    ("users/{user_id}/block", "DELETE"): "Unblock a user",
+    ("posts/{guid}", "GET"): "Retrieve a post",
+    ("posts/{guid}/comments", "GET"): "List a post's comments",
+    ("posts/{guid}/comments", "POST"): "Comment on a post",
+    ("posts/{guid}/comments/{comment_guid}", "DELETE"): "Delete a comment",
+    ("posts/{guid}/comments/{comment_guid}/report", "POST"): "Report a comment",
+    ("posts/{guid}/likes", "GET"): "List a post's likes",
+    ("posts/{guid}/likes", "POST"): "Like a post",
+    ("posts/{guid}/likes", "DELETE"): "Unlike a post",
+    ("posts/{guid}/reshares", "GET"): "List a post's reshares",
+    ("posts/{guid}/reshares", "POST"): "Reshare a post",
+}
+VERBS = {"POST": "Create", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
+
+
+def generated_summary(method: str, relative_path: str) -> str:
+    """``GET posts/{post_id}`` → "Retrieve a post"; ``GET users/{user_id}/posts`` → "List a
+    user's posts"; for operations ``SUMMARIES`` does not name."""
+    words = [w for w in relative_path.split("/") if w]
+    if not words:
+        return f"{VERBS.get(method, 'Retrieve')} the root"
+    last = words[-1]
+    if last.startswith("{"):  # an item: "a post" from posts/{post_id}
+        noun = words[-2] if len(words) > 1 else last.strip("{}")
+        thing = "a " + noun.removesuffix("s").replace("_", " ")
+        return f"{VERBS.get(method, 'Retrieve')} {thing}"
+    owner = next((w for w in reversed(words[:-1]) if w.startswith("{")), None)
+    noun = last.replace("_", " ")
+    if owner:
+        noun = f"a {owner.strip('{}').removesuffix('_id').removesuffix('_guid')}'s {noun}"
+    else:
+        noun = f"the {noun}"
+    verb = "List" if method == "GET" else VERBS.get(method, method.title())
+    return f"{verb} {noun}"
+
+
+def docstring_description(view, method: str) -> str:
+    """The first paragraph of the view method's docstring, else of its class's (or of the view
+    function's), with reST's double backticks made Markdown's single ones; none that is about
+    how the view is routed (that is for the code's readers, not the API's callers)."""
+    if inspect.isfunction(view):
+        docs = [view.__doc__]
+    else:
+        # Only the docstrings the view itself has: a base view's says nothing of this one.
+        docs = [getattr(getattr(view, method.lower(), None), "__doc__", None)]
+        docs.append(vars(type(view)).get("__doc__"))
+    for doc in docs:
+        if not isinstance(doc, str) or not doc.strip():
+            continue
+        paragraph = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+        if "rout" not in paragraph:
+            return re.sub(r"``([^`]+)``", r"`\1`", paragraph)
+    return ""
+
+
+def project_version() -> str:
+    """pyproject.toml's version: the installed distribution's, else read from the file."""
+    try:
+        return metadata.version("adn-api")
+    except metadata.PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text())["project"]["version"]
+
+
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -167,6 +295,17 @@ class DialectAutoSchema(AutoSchema):
     def get_operation_id(self) -> str:
         words = [w.strip("{}").replace("/", "_") for w in self.relative_path.split("/") if w]
         return "_".join([self.dialect, self.method.lower(), *words])
+
+    def get_summary(self) -> str:
+        summary = SUMMARIES.get((self.relative_path, self.method)) or generated_summary(
+            self.method, self.relative_path
+        )
+        return f"{summary} ({DIALECT_LABELS.get(self.dialect, self.dialect)})"
+
+    def get_description(self) -> str:
+        described = docstring_description(self.view, self.method)
+        label = DIALECT_LABELS.get(self.dialect, self.dialect)
+        return described or f"{label}'s `{self.method} {self.path}`."
 
     def get_tags(self) -> list[str]:
         tokens = [t for t in self.relative_path.split("/") if t and "{" not in t]
@@ -249,6 +388,54 @@ def drop_catch_all_routes(endpoints: list, **kwargs) -> list:
     ]
 
 
+def health_operation(view, summary: str) -> dict:
+    body = {
+        "type": "object",
+        "required": ["status", "checks"],
+        "properties": {"status": {"type": "string"}, "checks": {"type": "object"}},
+    }
+    return {
+        "get": {
+            "operationId": f"operations_get_{view.__name__}",
+            "summary": summary,
+            "description": docstring_description(view, "GET") or summary + ".",
+            "tags": ["operations"],
+            "security": [{}],
+            "responses": {
+                "200": {"description": "All is well.", "content": json_content(body)},
+                "503": {"description": "A check failed.", "content": json_content(body)},
+            },
+        }
+    }
+
+
+def order_and_add_operations(result: dict, generator, request, public: bool) -> dict:
+    """Paths and tags in dialect order (App.net, pnut, diaspora, then operations: the health
+    checks, which are plain Django views drf-spectacular does not see)."""
+    from operations.views.health import healthz, readyz
+
+    paths = result.setdefault("paths", {})
+    paths["/healthz"] = health_operation(healthz, "Check the services the server needs")
+    paths["/readyz"] = health_operation(readyz, "Check the server is ready to serve")
+
+    def rank(tag: str) -> int:
+        dialect = tag.split(":")[0]
+        return TAG_ORDER.index(dialect) if dialect in TAG_ORDER else len(TAG_ORDER)
+
+    def path_rank(path: str) -> tuple[int, str]:
+        name = dialect_of(path)[0]
+        return (TAG_ORDER.index(name) if name in TAG_ORDER else TAG_ORDER.index("operations"), path)
+
+    result["paths"] = {path: paths[path] for path in sorted(paths, key=path_rank)}
+    tags: list[str] = []
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            tags += [t for t in operation.get("tags", []) if t not in tags]
+    tags.sort(key=rank)  # stable: within a dialect, the order of the paths
+    result["tags"] = [{"name": tag} for tag in tags]
+    return result
+
+
 def add_components(result: dict, generator, request, public: bool) -> dict:
     """The envelope and error schemas, and the OAuth 2 scheme with App.net's scopes."""
     components = result.setdefault("components", {})
@@ -266,4 +453,9 @@ def add_components(result: dict, generator, request, public: bool) -> dict:
             },
         }
     }
+    return result
+
+
+def set_version(result: dict, generator, request, public: bool) -> dict:
+    result.setdefault("info", {})["version"] = project_version()
     return result

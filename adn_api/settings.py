@@ -243,12 +243,14 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "adn-api",
     "DESCRIPTION": "App.net (/stream/0/), pnut.io (/v1/) and diaspora (/api/v1/) over one server.",
-    "VERSION": "0",
+    "VERSION": None,  # adn_api.schema.set_version: pyproject.toml's
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["adn_api.schema.drop_catch_all_routes"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "adn_api.schema.add_components",
+        "adn_api.schema.order_and_add_operations",
+        "adn_api.schema.set_version",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

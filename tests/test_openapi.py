@@ -96,3 +96,44 @@ def test_docs_page_serves_swagger_ui_from_local_static_files(client):
     assert "/stream/0/openapi.json" in html
     static = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert static.status_code == 200
+
+
+def _operations(schema: dict):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_every_operation_has_a_summary_and_a_description(schema):
+    missing = [
+        (path, method)
+        for path, method, operation in _operations(schema)
+        if not operation.get("summary", "").strip() or not operation.get("description", "").strip()
+    ]
+    assert not missing
+    post = schema["paths"]["/stream/0/posts/{post_id}"]["get"]
+    assert post["summary"] == "Retrieve a post (App.net)"
+    assert schema["paths"]["/v1/posts/{post_id}/bookmark"]["put"]["summary"].endswith("(pnut.io)")
+    # Docstrings about routing are for the code's readers, not the API's callers.
+    assert not [op for _, _, op in _operations(schema) if "rout" in op["description"]]
+
+
+def test_tags_are_ordered_adn_pnut_diaspora_operations(schema):
+    names = [tag["name"] for tag in schema["tags"]]
+    dialects = [name.split(":")[0] for name in names]
+    order = ["adn", "pnut", "diaspora", "operations"]
+    assert sorted(set(dialects), key=order.index) == order
+    assert dialects == sorted(dialects, key=order.index)
+    used = {tag for _, _, op in _operations(schema) for tag in op["tags"]}
+    assert used == set(names)
+    by_path = [op["tags"][0].split(":")[0] for _, _, op in _operations(schema)]
+    assert by_path == sorted(by_path, key=order.index)  # the paths follow the same order
+    assert schema["paths"]["/healthz"]["get"]["tags"] == ["operations"]
+
+
+def test_version_is_the_projects(schema):
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert schema["info"]["version"] == pyproject["project"]["version"]
