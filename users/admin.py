@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from .models import Block, Follow, Mute, User
@@ -63,12 +64,35 @@ class ADNUserAdmin(UserAdmin):
         ),
     )
 
+    # Who may change users without being a superuser (the moderators group) may suspend them,
+    # not hand out admin rights: not their own or anyone's, nor sign in as a superuser.
+    PRIVILEGES = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, *(f for f in self.PRIVILEGES if f not in fields))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied  # a password set here would open another's account
+        return super().user_change_password(request, id, form_url)
+
     @admin.action(description="Suspend selected users", permissions=["change"])
     def suspend_users(self, request, queryset) -> None:
         # Suspension: no sign-in, tokens refused, posts hidden; see users/services/moderation.py.
         chosen = list(queryset.exclude(pk=request.user.pk))
         if len(chosen) < len(queryset):
             self.message_user(request, "You cannot suspend yourself.", messages.WARNING)
+        if not request.user.is_superuser and any(u.is_superuser for u in chosen):
+            chosen = [u for u in chosen if not u.is_superuser]
+            self.message_user(request, "Only a superuser suspends a superuser.", messages.WARNING)
         suspended = set(suspend(u.pk for u in chosen))
         for user in chosen:
             if user.pk in suspended:
