@@ -56,3 +56,35 @@ def test_a_moderator_resolves_a_report_but_cannot_open_app_secrets(
     assert response.status == 403
     assert oauth_app.client_id not in page.content()
     assert outside == []
+
+
+def test_admin_pages_load_without_a_failed_request(
+    browser,  # noqa: F811
+    server,  # noqa: F811
+    make_user,
+    tmp_path,
+):
+    make_user("root", is_staff=True, is_superuser=True)
+    outside: list[str] = []
+    page = new_page(browser, server, outside)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else 0)
+
+    sign_in(page, server, "root")
+    page.wait_for_url(f"{server}/admin/")
+    assert page.locator("#content-main a[href='/admin/oauth2_provider/grant/']").count() == 0
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    page.goto(f"{server}/admin/users/user/")
+    menu = page.locator("#nav-sidebar #nav-operations")
+    assert menu.locator("a:text('Dashboard')").count() == 1
+    assert menu.locator("a:text('Open reports')").count() == 1
+    icon = page.evaluate(
+        "() => fetch(document.querySelector('link[rel=icon]').href)"
+        ".then((r) => [r.status, r.headers.get('content-type')])"
+    )
+    assert icon[0] == 200 and icon[1].startswith("image/svg+xml")
+    page.screenshot(path=str(tmp_path / "users.png"), full_page=True)
+    menu.locator("a:text('Dashboard')").click()
+    page.wait_for_url(f"{server}/admin/dashboard/")
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    assert failed == [] and outside == []
