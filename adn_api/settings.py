@@ -152,6 +152,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Django's own default (no prefix) unless set: several users of one Redis database
+            # (the test suite's runs) keep apart by it.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
             # redis-py's pool options; a pool made from a URL does not retry.
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
@@ -161,6 +164,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Prepended to the repost dedupe's keys (streams/dedupe.py) in REDIS_URL; none unless set.
+REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")
 
 # Celery: without a broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

@@ -20,8 +20,8 @@ import redis
 from django.conf import settings
 
 
-def _key(owner_id: int, original_id: int) -> str:
-    return f"shown:{owner_id}:{original_id}"
+def _key(owner_id: int, original_id: int, prefix: str = "") -> str:
+    return f"{prefix}shown:{owner_id}:{original_id}"
 
 
 # KEYS: one per owner. ARGV: the post's id, the expiry in seconds. 1 where the post may be shown.
@@ -47,9 +47,10 @@ return #KEYS
 
 
 class RedisDedupe:
-    def __init__(self, client: redis.Redis, ttl: int):
+    def __init__(self, client: redis.Redis, ttl: int, prefix: str = ""):
         self.client = client
         self.ttl = ttl
+        self.prefix = prefix  # settings.REPOST_DEDUPE_KEY_PREFIX: apart from others' keys
         self._claim = client.register_script(CLAIM)
         self._record = client.register_script(RECORD)
 
@@ -57,14 +58,14 @@ class RedisDedupe:
         """The owners who may be shown ``post_id`` (a repost of ``original_id``)."""
         if not owner_ids:
             return []
-        keys = [_key(owner_id, original_id) for owner_id in owner_ids]
+        keys = [_key(owner_id, original_id, self.prefix) for owner_id in owner_ids]
         shown = self._claim(keys=keys, args=[post_id, self.ttl])
         return [owner_id for owner_id, ok in zip(owner_ids, shown, strict=True) if ok]
 
     def record(self, owner_ids: Sequence[int], original_id: int, post_id: int) -> None:
         """Note that these owners were shown ``original_id`` itself."""
         if owner_ids:
-            keys = [_key(owner_id, original_id) for owner_id in owner_ids]
+            keys = [_key(owner_id, original_id, self.prefix) for owner_id in owner_ids]
             self._record(keys=keys, args=[post_id, self.ttl])
 
 
@@ -112,5 +113,5 @@ def dedupe_store() -> RedisDedupe | MemoryDedupe:
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
             socket_timeout=settings.REDIS_WORKER_SOCKET_TIMEOUT,
         )
-        return RedisDedupe(client, ttl)
+        return RedisDedupe(client, ttl, settings.REPOST_DEDUPE_KEY_PREFIX)
     return MemoryDedupe(ttl)

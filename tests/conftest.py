@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterable
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
 from adn_api.oauth.tokens import create_app, issue_token
@@ -25,11 +30,83 @@ ALL_SCOPES = [
 ]
 
 
+def delete_matching(client: redis.Redis, patterns: Iterable[str]) -> int:
+    """Delete the keys matching these glob patterns (SCAN, never KEYS or FLUSHDB)."""
+    deleted = 0
+    for pattern in patterns:
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                deleted += client.unlink(*batch)
+                batch = []
+        if batch:
+            deleted += client.unlink(*batch)
+    return deleted
+
+
+def run_key_patterns() -> list[str]:
+    """This run's keys in REDIS_URL: the cache's (``<prefix>:<version>:<key>``) and the dedupe's."""
+    cache_prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    return [
+        f"{redis_glob(cache_prefix)}:*",
+        f"{redis_glob(settings.REPOST_DEDUPE_KEY_PREFIX)}shown:*",
+    ]
+
+
+def redis_glob(text: str) -> str:
+    return "".join(f"\\{c}" if c in "*?[]\\" else c for c in text)
+
+
+def clear_run_cache() -> None:
+    """Empty this run's cache and dedupe keys, and only those: cache.clear() would FLUSHDB a
+    Redis database other runs and people share."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        delete_matching(backend._cache.get_client(write=True), run_key_patterns())
+    else:
+        backend.clear()  # in-process (locmem): this run's own
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Throttle counters live in the cache (Redis in tests); each test starts with none.
-    cache.clear()
+    # Throttle counters live in the cache (Redis in tests); each test starts with none, and
+    # with no repost dedupe keys left by an earlier test.
+    clear_run_cache()
     yield
+
+
+def forget_run_tasks(client: redis.Redis, queue: str) -> None:
+    """Drop this run's queue (kombu keeps it as a list of that name, one per priority), its
+    exchange binding, and its messages in the transport's shared unacknowledged index."""
+    delete_matching(client, [f"{redis_glob(queue)}*", f"_kombu.binding.{redis_glob(queue)}"])
+    for tag, raw in client.hscan_iter("unacked"):
+        with contextlib.suppress(ValueError, TypeError, IndexError):
+            _message, exchange, routing_key = json.loads(raw)
+            if queue in (exchange, routing_key):
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+    # The remote-control bindings of this run's workers (named after the run: tests/processes.py).
+    for binding in client.scan_iter(match="_kombu.binding.*pidbox", count=1000):
+        for member in client.smembers(binding):
+            if queue.encode() in member:
+                client.srem(binding, member)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _run_cleanup():
+    """At the end of the run: delete its keys in Redis and its Celery queue (pytest-django drops
+    its database)."""
+    yield
+    if settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        with contextlib.closing(client):
+            delete_matching(client, run_key_patterns())
+    broker = settings.CELERY_BROKER_URL
+    if broker.startswith(("redis://", "rediss://", "unix://")):
+        client = redis.Redis.from_url(broker)
+        with contextlib.closing(client):
+            forget_run_tasks(client, settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 @pytest.fixture

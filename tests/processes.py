@@ -47,7 +47,8 @@ def test_database_url() -> str:
 
 
 def service_env(**overrides: str) -> dict[str, str]:
-    """The environment of a process that shares this test's database, Redis and broker."""
+    """The environment of a process that shares this test's database, Redis and broker, and
+    this run's names on them (its id, cache and dedupe key prefixes, Celery queue)."""
     env = dict(os.environ)
     env.update(
         {
@@ -57,6 +58,10 @@ def service_env(**overrides: str) -> dict[str, str]:
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "DB_CONN_MAX_AGE": "0",
+            "ADN_TEST_RUN_ID": os.environ["ADN_TEST_RUN_ID"],
+            "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+            "REPOST_DEDUPE_KEY_PREFIX": settings.REPOST_DEDUPE_KEY_PREFIX,
+            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         }
     )
     env.update(overrides)
@@ -82,6 +87,8 @@ class Worker:
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
+            # Named after the run's queue: its remote-control queue is the run's too.
+            f"--hostname={env.get('CELERY_QUEUE', 'celery')}@%h",
         ]
         if beat:
             schedule = Path(tempfile.mkdtemp()) / "beat-schedule"

@@ -1,14 +1,38 @@
 """Test settings: the real services on this machine (PostgreSQL, Redis), unless the environment
-names others."""
+names others.
+
+Every run keeps to names of its own on those shared services, so two runs on one machine (or a
+developer's own data in the same Redis databases) do not meet: the test database, the cache's
+key prefix, the repost dedupe's key prefix and the Celery queue all carry the run's id. Each
+comes from the environment when set there; the defaults are put back into the environment, so
+the workers and web servers the tests start (tests/processes.py) use the same names. The run
+deletes its own keys and queue when it ends (tests/conftest.py); pytest-django drops its
+database.
+"""
 
 import os
+import secrets
+
+# The run's id: made once, by the pytest process, and inherited by the processes it starts.
+RUN_ID = os.environ.setdefault("ADN_TEST_RUN_ID", f"{os.getpid()}_{secrets.token_hex(3)}")
+RUN_NAME = f"adntest_{RUN_ID}"
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/adn_api")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
-# The broker gets its own database: tests flush the cache's between tests.
+# The broker gets its own database: tests clear the cache's keys between tests.
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
+os.environ.setdefault("CACHE_KEY_PREFIX", RUN_NAME)
+os.environ.setdefault("REPOST_DEDUPE_KEY_PREFIX", f"{RUN_NAME}:")
+os.environ.setdefault("CELERY_QUEUE", RUN_NAME)
 
 from adn_api.settings import *  # noqa: E402,F403
+from adn_api.settings import DATABASES  # noqa: E402
+
+# The database pytest-django creates, and drops at the end: test_<name>_<run id>.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+        "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{RUN_ID}"
+    )
 
 # Tests make hundreds of users: the slow default hasher would dominate the run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
