@@ -79,7 +79,17 @@ def _fresh_cache():
 def forget_run_tasks(client: redis.Redis, queue: str) -> None:
     """Drop this run's queue (kombu keeps it as a list of that name, one per priority), its
     exchange binding, and its messages in the transport's shared unacknowledged index."""
-    delete_matching(client, [f"{redis_glob(queue)}*", f"_kombu.binding.{redis_glob(queue)}"])
+    name = redis_glob(queue)
+    delete_matching(
+        client,
+        [
+            name,
+            f"{name}\x06\x16*",  # kombu's priority queues: name, separator, priority
+            f"_kombu.binding.{name}",
+            f"_kombu.binding_permanent.{name}",
+        ],
+    )
+    client.zrem("_kombu.binding_deadlines", queue)
     for tag, raw in client.hscan_iter("unacked"):
         with contextlib.suppress(ValueError, TypeError, IndexError):
             _message, exchange, routing_key = json.loads(raw)
@@ -87,9 +97,9 @@ def forget_run_tasks(client: redis.Redis, queue: str) -> None:
                 client.hdel("unacked", tag)
                 client.zrem("unacked_index", tag)
     # The remote-control bindings of this run's workers (named after the run: tests/processes.py).
-    for binding in client.scan_iter(match="_kombu.binding.*pidbox", count=1000):
+    for binding in client.scan_iter(match="_kombu.binding*pidbox", count=1000):
         for member in client.smembers(binding):
-            if queue.encode() in member:
+            if f"{queue}@".encode() in member:
                 client.srem(binding, member)
 
 
