@@ -187,6 +187,10 @@ def test_the_units_commands_with_the_example_environment_serve_and_take_tasks(tm
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "DB_CONN_MAX_AGE": "0",
+        # This run's names on the shared Redis (tests/settings.py), so it shares nothing.
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+        "REPOST_DEDUPE_KEY_PREFIX": settings.REPOST_DEDUPE_KEY_PREFIX,
     }
 
     def started(name: str) -> tuple[list[list[str]], dict[str, str]]:
