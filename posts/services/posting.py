@@ -33,7 +33,7 @@ def _reply_target_id(reply_to) -> int | None:
     if isinstance(reply_to, bool) or not isinstance(reply_to, str | int):
         raise invalid("reply_to must be a post id.")
     pk = parse_id(str(reply_to), "reply_to")
-    row = Post.objects.filter(pk=pk, user__is_active=True).values_list("repost_of_id").first()
+    row = Post.objects.visible_to(None).filter(pk=pk).values_list("repost_of_id").first()
     if row is None:
         raise invalid(f"reply_to {pk} is not a post.")
     return row[0] or pk  # replying to a repost replies to the original
