@@ -71,7 +71,7 @@ def service_env(**overrides: str) -> dict[str, str]:
 class Worker:
     """A Celery worker process; ``kill()`` SIGKILLs it as a crash would."""
 
-    def __init__(self, env: dict[str, str], beat: bool):
+    def __init__(self, env: dict[str, str], beat: bool, pool: str = "solo", concurrency: int = 1):
         handle, name = tempfile.mkstemp(suffix=".log")
         os.close(handle)
         self.log = Path(name)
@@ -82,8 +82,8 @@ class Worker:
             "-A",
             "adn_api",
             "worker",
-            "--pool=solo",
-            "--concurrency=1",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",

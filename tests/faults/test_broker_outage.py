@@ -18,12 +18,8 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -41,7 +37,7 @@ from streams.services.consistency import check_consistency
 from users.models import Follow, User
 from users.services.graph import follow
 
-from ..processes import ROOT, PrivateRedis, Worker, service_env, wait_for
+from ..processes import PrivateRedis, Worker, service_env, wait_for
 
 OUTAGE_SECONDS = float(os.environ.get("OUTAGE_SECONDS", "12"))
 FOLLOWERS = 10_000
@@ -122,30 +118,7 @@ class PreforkWorker(Worker):
     pool, where a task runs inside the event loop and the bug above does not show), with beat."""
 
     def __init__(self, env: dict[str, str], concurrency: int = 2):
-        handle, name = tempfile.mkstemp(suffix=".log")
-        os.close(handle)
-        self.log = Path(name)
-        schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
-        command = [
-            *(sys.executable, "-m", "celery", "-A", "adn_api", "worker"),
-            *("--pool=prefork", f"--concurrency={concurrency}", "--without-gossip"),
-            *("--without-mingle", "--loglevel=INFO", "--beat", f"--schedule={schedule}"),
-        ]
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(
-            lambda: "ready." in self.output() or self.process.poll() is not None,
-            60,
-            "the worker to start",
-        )
-        assert self.process.poll() is None, f"worker exited at start:\n{self.output()}"
+        super().__init__(env, beat=True, pool="prefork", concurrency=concurrency)
 
     def assert_running(self) -> None:
         assert self.process.poll() is None and "Unrecoverable error" not in self.output(), (
