@@ -10,7 +10,7 @@ from posts.services.stars import star
 from reposts.services import repost
 from streams.models import StreamItem
 from streams.services.consistency import check_consistency
-from users.services.graph import follow
+from users.services.graph import follow, unfollow
 
 # Fan-out runs when the post's transaction commits, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +45,21 @@ def test_data_written_by_the_domain_is_consistent(graph):
     report = check_consistency()
     assert report.ok, report.lines()
     assert report.lines()[0].startswith("consistency: OK")
+
+
+def test_mentions_stay_consistent_through_a_follow_and_an_unfollow(graph):
+    dave, alice = graph["dave"], graph["alice"]
+    follow(dave, alice)  # alice's post mentioned dave before he followed her
+    assert check_consistency().ok, check_consistency().lines()
+    unfollow(dave, alice)
+    assert check_consistency().ok, check_consistency().lines()
+
+
+def test_a_mention_row_hidden_from_a_followers_personal_stream_is_reported(graph):
+    follow(graph["dave"], graph["alice"])
+    StreamItem.objects.filter(owner=graph["dave"], post=graph["original"]).update(is_mention=True)
+    report = check_consistency()
+    assert list(report.violations) == ["mention flag wrong"]
 
 
 def test_a_counter_that_drifted_from_its_rows_is_reported(graph):

@@ -99,6 +99,19 @@ def test_unified_stream_adds_mentions_from_strangers(api, people):
     assert mention in stream_ids(api, tokens["alice"], "/stream/0/posts/stream/unified")
 
 
+def test_a_mention_from_someone_you_then_follow_joins_your_personal_stream(api, people):
+    users, tokens = people
+    mention = write(api, tokens["carol"], "hey @alice")
+    unified = "/stream/0/posts/stream/unified"
+    follow(api, tokens["alice"], users["carol"])
+    assert mention in stream_ids(api, tokens["alice"])
+    api.delete(f"/stream/0/users/{users['carol'].pk}/follow", tokens["alice"])
+    assert mention not in stream_ids(api, tokens["alice"])
+    assert mention in stream_ids(api, tokens["alice"], unified)  # it still mentions her
+    follow(api, tokens["alice"], users["carol"])
+    assert mention in stream_ids(api, tokens["alice"])
+
+
 def test_global_stream_has_originals_but_no_reposts(api, people):
     users, tokens = people
     original = write(api, tokens["bob"], "original")

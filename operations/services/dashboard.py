@@ -37,12 +37,29 @@ class Dashboard:
     fan_out: FanOutHealth
 
     def chart_data(self) -> dict:
-        """The two series for the charts (the page's script reads this)."""
+        """The charts' series (the page's script reads this)."""
+        graph = self.follow_graph
         return {
             "days": [day.isoformat() for day in self.posts_per_day.days],
             "posts": self.posts_per_day.counts,
             "users": self.new_users_per_day.counts,
+            "degrees": graph.degree_labels,
+            "followers": graph.users_by_followers,
+            "following": graph.users_by_following,
+            "top_names": [username for _, username, _ in graph.top_followed],
+            "top_followers": [followers for _, _, followers in graph.top_followed],
         }
+
+    def degree_rows(self) -> list[tuple[str, int, int]]:
+        graph = self.follow_graph
+        return list(
+            zip(
+                graph.degree_labels,
+                graph.users_by_followers,
+                graph.users_by_following,
+                strict=True,
+            )
+        )
 
     def daily_rows(self) -> list[tuple]:
         return list(

@@ -9,6 +9,8 @@ fan-out follows, and has to change with them:
   followed when the original was written (a follow merges only recent posts, so older ones are
   not required), and every post that mentions the owner;
 - it holds nothing else: each row is the owner's own, a followee's, or a mention of the owner;
+- a row is mention-only (unified stream, not personal) exactly when its post is neither the
+  owner's nor a followee's;
 - a followee's repost of A is there only if nothing showed the owner A before it within the
   dedupe window (A itself, or another repost of A), and it is there whenever nothing did.
 
@@ -117,6 +119,15 @@ WHERE p.user_id <> s.owner_id AND NOT p.is_deleted
 ORDER BY 1, 2 LIMIT %s
 """
 
+MENTION_FLAG_WRONG = f"""
+SELECT s.owner_id, s.post_id, s.is_mention FROM {{stream}} s JOIN {{post}} p ON p.id = s.post_id
+WHERE NOT p.is_deleted AND {SETTLED} AND s.is_mention = (
+    p.user_id = s.owner_id
+    OR EXISTS (SELECT 1 FROM {{follow}} f
+               WHERE f.follower_id = s.owner_id AND f.followee_id = p.user_id))
+ORDER BY 1, 2 LIMIT %s
+"""
+
 # Rows (e, post q) that show original A to the owner: A itself or any repost of A.
 SHOWS_A = "NOT e.is_mention AND (q.id = r.repost_of_id OR q.repost_of_id = r.repost_of_id)"
 
@@ -166,6 +177,12 @@ def stream_violations() -> dict[str, list[str]]:
         "stray stream row": [
             f"user {o}'s stream holds post {p} by user {a}, neither followed nor mentioning them"
             for o, p, a in _rows(STRAY)
+        ],
+        "mention flag wrong": [
+            f"user {o}'s post {p} is only in the unified stream, though followed"
+            if mention_only
+            else f"user {o}'s post {p} is in the personal stream, though not followed"
+            for o, p, mention_only in _rows(MENTION_FLAG_WRONG)
         ],
         "repost shown twice": [
             f"user {o} got repost {r} of post {a} after post {e} had shown it"

@@ -119,7 +119,8 @@ def _following(follower_id: int, followee_id: int) -> bool:
 
 def merge_followee(follower_id: int, followee_id: int) -> None:
     """A new follow: the followee's recent posts join the follower's stream, oldest first so the
-    newest ends on top.
+    newest ends on top. Their posts already there only because they mentioned the follower are
+    merged the same way (written again as followed rows), so they join the personal stream.
 
     The merge and an unfollow's removal may run in either order, or at once: each locks the two
     users as the graph's changes do (``User.objects.lock``) and acts on the graph as it is then,
@@ -128,24 +129,30 @@ def merge_followee(follower_id: int, followee_id: int) -> None:
         User.objects.lock(follower_id, followee_id)
         if not _following(follower_id, followee_id):
             return  # unfollowed since: the removal has or will have its way
-        recent = list(
-            Post.objects.filter(user_id=followee_id, is_deleted=False)
-            .order_by("-id")
-            .values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS]
+        recent = Post.objects.filter(user_id=followee_id, is_deleted=False).order_by("-id")
+        mentions = StreamItem.objects.filter(
+            owner_id=follower_id, post__user_id=followee_id, is_mention=True
         )
+        merged = set(recent.values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS])
+        merged.update(mentions.values_list("post_id", flat=True))
+        mentions.delete()
         StreamItem.objects.bulk_create(
-            [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in reversed(recent)],
+            [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in sorted(merged)],
             ignore_conflicts=True,
         )
 
 
 def remove_followee(follower_id: int, followee_id: int) -> None:
-    """An unfollow: the followee's posts and reposts leave the follower's stream (rows that are
-    there because the follower was mentioned stay), unless they were followed again since."""
+    """An unfollow: the followee's posts and reposts leave the follower's stream, unless they
+    were followed again since; those that mention the follower stay, as mention-only rows (the
+    unified stream shows them, the personal stream no longer does)."""
     with transaction.atomic():
         User.objects.lock(follower_id, followee_id)
         if _following(follower_id, followee_id):
             return
-        StreamItem.objects.filter(
+        rows = StreamItem.objects.filter(
             owner_id=follower_id, post__user_id=followee_id, is_mention=False
-        ).delete()
+        )
+        mentioning = PostMention.objects.filter(user_id=follower_id).values("post_id")
+        rows.filter(post_id__in=mentioning).update(is_mention=True)
+        rows.delete()

@@ -53,3 +53,20 @@ def broker_queue():
     finally:
         celery_app.control.purge()
         celery_app.conf.task_always_eager = eager
+
+
+DEGREE_ROW = re.compile(
+    r'<tr data-degree="([\w+-]+)">.*?<td data-series="followers">(\d+)</td>'
+    r'<td data-series="following">(\d+)</td></tr>'
+)
+TOP_ROW = re.compile(r'<tr data-user="(\w+)">.*?</th><td>(\d+)</td></tr>')
+
+
+def degree_numbers(html: str) -> dict[str, tuple[int, int]]:
+    """The dashboard's table of users per degree bucket: (by followers, by follows)."""
+    return {label: (int(a), int(b)) for label, a, b in DEGREE_ROW.findall(html)}
+
+
+def top_followed(html: str) -> list[tuple[str, int]]:
+    """The dashboard's most followed users, in the page's order."""
+    return [(name, int(n)) for name, n in TOP_ROW.findall(html)]

@@ -13,7 +13,8 @@ from posts.models import Post, Report
 from posts.services.posting import create_post
 from reposts.services import repost
 from streams.models import FanOut
-from users.models import Follow, User
+from users.models import User
+from users.services.graph import follow
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Expected:
     completed_last_hour: int
     p50: float
     p95: float
+    users_by_followers: dict[str, int]  # degree bucket -> users
+    users_by_following: dict[str, int]
+    top_followed: list[tuple[str, int]]
     post_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -59,7 +63,7 @@ def seed(make_user, staff: User) -> Expected:
     _at(ancient, now - timedelta(days=40))
 
     for follower, followee in ((bob, alice), (carol, alice), (alice, bob)):
-        Follow.objects.create(follower=follower, followee=followee)
+        follow(follower, followee)
 
     Report.objects.create(post=second, reporter=bob, reason="spam")
     Report.objects.create(post=older, reporter=alice, reason="rude")
@@ -102,5 +106,8 @@ def seed(make_user, staff: User) -> Expected:
         completed_last_hour=4,
         p50=2.5,  # between 2 and 3
         p95=8.95,  # 3 + 0.85 * (10 - 3), interpolated as PostgreSQL's percentile_cont does
+        users_by_followers={"0": 3, "1": 1, "2-4": 1},  # alice 2, bob 1, the rest none
+        users_by_following={"0": 2, "1": 3},  # alice, bob and carol follow one each
+        top_followed=[("alice", 2), ("bob", 1)],
         post_ids={"first": first.pk, "second": second.pk, "older": older.pk},
     )

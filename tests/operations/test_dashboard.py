@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 
 from adn_api.celery import app as celery_app
+from operations.services.activity import DEGREE_BUCKETS
 from operations.services.fanout_health import delay_percentiles, percentiles_of
 from streams.models import FanOut
 
-from .conftest import daily_numbers, figures
+from .conftest import daily_numbers, degree_numbers, figures, top_followed
 from .seeding import seed
 
 DASHBOARD = "/admin/dashboard/"
@@ -54,6 +55,13 @@ def test_dashboard_shows_the_databases_numbers(moderator_client, moderator, make
         key = timezone.datetime.fromisoformat(day).date()
         assert posts == expected.posts_by_day.get(key, 0), day
         assert users == expected.users_by_day.get(key, 0), day
+    degrees = degree_numbers(html)
+    assert list(degrees) == [label for label, _, _ in DEGREE_BUCKETS]
+    assert list(degrees)[:3] == ["0", "1", "2-4"] and list(degrees)[-1] == "1000+"
+    for label, (followers, following) in degrees.items():
+        assert followers == expected.users_by_followers.get(label, 0), label
+        assert following == expected.users_by_following.get(label, 0), label
+    assert top_followed(html) == expected.top_followed
     # The charts' script is fed the same series.
     assert '<script id="dashboard-data" type="application/json">' in html
     assert "operations/vendor/chart.umd.min.js" in html

@@ -4,33 +4,19 @@ resolves a report and suspends a user; someone who is not staff is kept out."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from adn_api.celery import app as celery_app
 from posts.models import Post, Report
 from users.models import User
 
-from ..processes import web_server
+from ..browsers import browser, new_page, server  # noqa: F401
 from .seeding import seed
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # What each chart holds, read from Chart.js itself, and whether its canvas has pixels drawn.
 CHARTS_JS = """
@@ -41,56 +27,13 @@ CHARTS_JS = """
   let drawn = 0;
   for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) drawn++; }
   return {
-    series: canvas.dataset.series,
-    data: chart ? chart.data.datasets[0].data : null,
+    id: canvas.id,
+    data: chart ? chart.data.datasets.map((dataset) => dataset.data) : null,
     labels: chart ? chart.data.labels : null,
     drawn: drawn,
   };
 })
 """
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is missing: apt-get install -y chromium (.ci/run does this)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop beside the test, which Django takes for async
-    # code; the test's own queries stay synchronous, in this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # Connections opened while that loop ran are kept apart from the others by asgiref;
-            # closed here, they do not outlive the test and hold the test database open.
-            connections.close_all()
-
-
-@pytest.fixture
-def server(tmp_path):
-    # No collectstatic here: whitenoise serves straight from the apps, as on the embedded default.
-    with web_server(STATIC_ROOT=str(tmp_path / "not-collected")) as base:
-        yield base
-
-
-def new_page(browser, base: str, outside: list[str]):
-    """A page whose requests to anywhere but this server are refused and recorded."""
-    page = browser.new_context().new_page()
-    server_host = urlsplit(base).netloc
-
-    def only_this_server(route):
-        if urlsplit(route.request.url).netloc == server_host:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_server)
-    return page
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -109,7 +52,11 @@ def run_action(page, base: str, changelist: str, pk: int, action: str) -> str:
 
 
 def test_staff_reads_the_dashboard_and_moderates(
-    browser, server, broker_queue, make_user, tmp_path
+    browser,  # noqa: F811
+    server,  # noqa: F811
+    broker_queue,
+    make_user,
+    tmp_path,
 ):
     staff = make_user("root", is_staff=True, is_superuser=True)
     expected = seed(make_user, staff)
@@ -123,7 +70,7 @@ def test_staff_reads_the_dashboard_and_moderates(
     page.click("#operations-module a:text('Dashboard')")
     page.wait_for_url(f"{server}/admin/dashboard/")
     page.wait_for_function(
-        "() => document.querySelectorAll('canvas[data-series]').length === 2 && "
+        "() => document.querySelectorAll('canvas[data-series]').length === 4 && "
         "Array.from(document.querySelectorAll('canvas[data-series]'))"
         ".every((c) => window.Chart && window.Chart.getChart(c))"
     )
@@ -131,11 +78,21 @@ def test_staff_reads_the_dashboard_and_moderates(
     # The charts hold the database's days, and are drawn.
     today = timezone.localdate()
     days = [today - timezone.timedelta(days=n) for n in range(29, -1, -1)]
-    charts = {chart["series"]: chart for chart in page.evaluate(CHARTS_JS)}
-    assert charts["posts"]["data"] == [expected.posts_by_day.get(d, 0) for d in days]
-    assert charts["users"]["data"] == [expected.users_by_day.get(d, 0) for d in days]
-    assert charts["posts"]["labels"][-1] == today.isoformat()[5:]
-    assert charts["posts"]["drawn"] > 1000 and charts["users"]["drawn"] > 1000
+    charts = {chart["id"]: chart for chart in page.evaluate(CHARTS_JS)}
+    assert charts["chart-posts"]["data"] == [[expected.posts_by_day.get(d, 0) for d in days]]
+    assert charts["chart-users"]["data"] == [[expected.users_by_day.get(d, 0) for d in days]]
+    assert charts["chart-posts"]["labels"][-1] == today.isoformat()[5:]
+
+    # The follow graph: users per degree bucket (by followers, by follows), the most followed.
+    degrees = charts["chart-degrees"]
+    assert degrees["labels"][:3] == ["0", "1", "2-4"] and degrees["labels"][-1] == "1000+"
+    assert degrees["data"] == [
+        [expected.users_by_followers.get(label, 0) for label in degrees["labels"]],
+        [expected.users_by_following.get(label, 0) for label in degrees["labels"]],
+    ]
+    top = charts["chart-top-followed"]
+    assert list(zip(top["labels"], top["data"][0], strict=True)) == expected.top_followed
+    assert all(chart["drawn"] > 1000 for chart in charts.values())
 
     # The figures are the database's.
     def figure(name: str) -> str:
@@ -177,7 +134,7 @@ def test_staff_reads_the_dashboard_and_moderates(
     assert outside == []  # no CDN: everything came from this server
 
 
-def test_someone_who_is_not_staff_is_kept_out(browser, server, make_user):
+def test_someone_who_is_not_staff_is_kept_out(browser, server, make_user):  # noqa: F811
     make_user("alice")
     outside: list[str] = []
     page = new_page(browser, server, outside)

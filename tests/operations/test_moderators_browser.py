@@ -9,8 +9,9 @@ from django.core.management import call_command
 from posts.models import Post, Report
 from posts.services.posting import create_post
 
+from ..browsers import browser, new_page, server  # noqa: F401
 from .moderators import ensure_moderators_group
-from .test_dashboard_browser import browser, new_page, run_action, server, sign_in  # noqa: F401
+from .test_dashboard_browser import run_action, sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
