@@ -13,7 +13,13 @@ from ..options import PM
 from .visibility import readable_channels
 
 # Everything a channel's rendering touches, joined in the page's one query.
-RENDER_RELATIONS = ("owner", "recent_message", "recent_message__user", "recent_message__source")
+RENDER_RELATIONS = (
+    "owner",
+    "recent_message",
+    "recent_message__user",
+    "recent_message__source",
+    "recent_message__source__profile",
+)
 
 
 class ChannelQuerySet(models.QuerySet):

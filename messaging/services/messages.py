@@ -187,7 +187,9 @@ def _insert(author: User, channel: Channel, prepared: dict) -> Message:
 
 
 def _subscribe_author(author: User, channel: Channel, message: Message) -> None:
-    """One's own message is read, and (unless muted) one is subscribed to where one writes."""
+    """Writing reads the channel up to one's own message, and (unless one muted it) one is
+    subscribed to where one writes."""
+    Unread.objects.filter(user=author, channel=channel, message_id__lt=message.pk).delete()
     if ChannelMute.objects.filter(channel=channel, user=author).exists():
         return
     updated = Subscription.objects.filter(channel=channel, user=author).update(
