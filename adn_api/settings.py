@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "posts",
     "reposts",
     "streams",
+    "messaging",
     "pnut",
     "diaspora",
     "operations",
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": FANOUT_SWEEP_SECONDS,
         # A sweep not started before the next is due is dropped: a worker that was away from
         # its broker finds one sweep waiting, not a backlog of them.
+        "options": {"expires": FANOUT_SWEEP_SECONDS},
+    },
+    "sweep-pending-message-fan-outs": {
+        "task": "messaging.tasks.sweep_pending_message_fan_outs",
+        "schedule": FANOUT_SWEEP_SECONDS,
         "options": {"expires": FANOUT_SWEEP_SECONDS},
     },
 }

@@ -29,6 +29,10 @@ DOMAIN = [
     "entities/core.py",
     "entities/options.py",
     "entities/services.py",
+    "messaging/models",
+    "messaging/options.py",
+    "messaging/services",
+    "messaging/tasks.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

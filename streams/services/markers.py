@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 
 from core.errors import invalid
@@ -14,12 +16,17 @@ from ..models.stream_marker import new_version
 MARKER_NAMES = {"my_stream", "unified", "global", "mentions"}
 
 
-def _parse(item) -> tuple[str, int, int]:
+def parse_marker(item, other_names: Callable[[str], bool] | None = None) -> tuple[str, int, int]:
+    """A marker object's name, id and percentage; ``other_names`` accepts names of markers
+    kept by other apps (messaging's ``channel:ID``)."""
     if not isinstance(item, dict):
         raise invalid("A stream marker is an object with name and id.")
     name = item.get("name")
-    if not isinstance(name, str) or name not in MARKER_NAMES:  # a list is unhashable: a 500
-        raise invalid(f"name must be one of {', '.join(sorted(MARKER_NAMES))}.")
+    if not isinstance(name, str) or (  # a list is unhashable: a 500
+        name not in MARKER_NAMES and not (other_names and other_names(name))
+    ):
+        extra = " or channel:ID" if other_names else ""
+        raise invalid(f"name must be one of {', '.join(sorted(MARKER_NAMES))}{extra}.")
     post_id = parse_id(str(item.get("id", "")), "id")
     percentage = item.get("percentage", 0)
     # isascii: "²".isdigit() is true but int() refuses it; the length keeps int() from
@@ -38,15 +45,16 @@ def _parse(item) -> tuple[str, int, int]:
 
 def update_markers(user, items: list, *, reset_read_id: bool) -> list[StreamMarker]:
     """Validate every marker first, then save all of them: a bad item changes nothing."""
-    parsed = [_parse(item) for item in items]
+    parsed = [parse_marker(item) for item in items]
     saved = []
     with transaction.atomic():
         for name, post_id, percentage in parsed:
-            saved.append(_save(user, name, post_id, percentage, reset_read_id))
+            saved.append(save_marker(user, name, post_id, percentage, reset_read_id))
     return saved
 
 
-def _save(user, name: str, post_id: int, percentage: int, reset: bool) -> StreamMarker:
+def save_marker(user, name: str, post_id: int, percentage: int, reset: bool) -> StreamMarker:
+    """Create or move one marker (inside the caller's transaction)."""
     marker = StreamMarker.objects.select_for_update().filter(user=user, name=name).first()
     if marker is None:
         try:

@@ -1,0 +1,130 @@
+"""Messages, the per-reader unread rows their fan-out writes, its outbox, and reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from posts.options import BY_ID, PostFilters
+
+from .visibility import visible_messages
+
+RENDER_RELATIONS = ("user", "source", "source__profile")
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, viewer, filters: PostFilters = BY_ID) -> MessageQuerySet:
+        """The messages ``viewer`` (None: signed out) may read: messaging.models.visibility."""
+        return self.filter(visible_messages(viewer, filters))
+
+    def for_rendering(self) -> MessageQuerySet:
+        return self.select_related(*RENDER_RELATIONS)
+
+
+class Message(models.Model):
+    """A message in a channel: text, html and entities as a post's (the same parser), with
+    App.net's threads (``reply_to``, ``thread_id``). A deleted message keeps its row as a
+    tombstone (``is_deleted``, no text), as App.net answered it."""
+
+    channel = models.ForeignKey(
+        "messaging.Channel", on_delete=models.CASCADE, related_name="messages"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+    )
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    entities = models.JSONField(default=dict, blank=True)
+    annotations = models.JSONField(default=list, blank=True)
+    source = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    thread_id = models.BigIntegerField(null=True)
+    num_replies = models.PositiveIntegerField(default=0)
+    machine_only = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["channel", "-id"], name="message_channel_id"),
+            models.Index(fields=["user", "-id"], name="message_user_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} in {self.channel_id}"
+
+
+class Unread(models.Model):
+    """One unread message for one subscriber: the fan-out inserts it (at most once: the unique
+    constraint), a stream marker deletes those it covers. ``has_unread`` and ``num_unread``
+    read these rows, never the messages."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey("messaging.Channel", on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="unreads")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "message"], name="unread_once")]
+        indexes = [models.Index(fields=["user", "channel", "message"], name="unread_user")]
+
+    def __str__(self) -> str:
+        return f"message {self.message_id} unread by {self.user_id}"
+
+
+class MessageFanOut(models.Model):
+    """The outbox row of a message's unread fan-out, written in the message's transaction; the
+    sweep enqueues it again if the broker did not take it or its worker died (as
+    streams.models.FanOut for posts)."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="fan_out")
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    delivered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(completed_at__isnull=True),
+                name="message_fan_out_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"fan-out of message {self.message_id}"
+
+
+class MessageReport(models.Model):
+    """A user's report of a message, queued for the admins beside the reports of posts."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        DISMISSED = "dismissed"
+        ACTIONED = "actioned"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_reports"
+    )
+    reason = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "message"], name="message_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"report of message {self.message_id} by {self.reporter_id}"

@@ -1,0 +1,236 @@
+"""Reading channels and messages, unread state and stream markers.
+
+Every read of messages goes through ``Message.objects.visible_to`` and of channels through
+``Channel.objects.visible_to`` (messaging.models.visibility). Unread state is the ``Unread``
+rows the fan-out writes: counting a user's unread channels reads only their own rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast, Coalesce, Greatest
+
+from core.errors import Reason, Refused, invalid
+from core.inputs import storable_text
+from core.paging import Cursor, Page, paginate
+from posts.options import PostFilters
+from streams.models import StreamMarker
+from streams.services.markers import parse_marker, save_marker
+from users.models import User, visible_users
+from users.services.lookup import get_user
+
+from ..models import Channel, ChannelMute, Message, Subscription, Unread
+from ..models.visibility import readable_channels
+from ..options import BROADCAST, PM
+from .lookup import get_channel, parse_ids
+
+CHANNEL_MARKER = re.compile(r"^channel:[0-9]{1,19}$")
+
+
+def marker_name(channel: Channel | int) -> str:
+    return f"channel:{channel if isinstance(channel, int) else channel.pk}"
+
+
+def channel_messages(
+    viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
+) -> Page:
+    """A page of the channel's messages the viewer may read, newest first (one query)."""
+    rows = Message.objects.visible_to(viewer, filters).filter(channel=channel).for_rendering()
+    return paginate(rows, cursor)
+
+
+def user_messages(
+    user: User, filters: PostFilters, cursor: Cursor, *, include_pm: bool = True
+) -> Page:
+    """A page of the messages ``user`` wrote (in any channel), newest first."""
+    rows = Message.objects.visible_to(user, filters).filter(user=user).for_rendering()
+    if not include_pm:
+        rows = rows.exclude(channel__type=PM)
+    return paginate(rows, cursor)
+
+
+def messages_by_ids(
+    viewer: User | None, ids: str | None, filters: PostFilters, *, include_pm: bool = True
+) -> list[Message]:
+    """The readable messages among a comma-separated list of ids, in the order asked for."""
+    wanted = parse_ids(ids, "message")
+    rows = Message.objects.visible_to(viewer, filters).for_rendering()
+    if not include_pm:
+        rows = rows.exclude(channel__type=PM)
+    found = rows.in_bulk(wanted)
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def channels_by_ids(viewer: User | None, ids: str | None, *, include_pm: bool = True) -> list:
+    wanted = parse_ids(ids, "channel")
+    rows = Channel.objects.visible_to(viewer, include_pm=include_pm).for_rendering(viewer)
+    found = rows.in_bulk(wanted)
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def subscribed_channels(
+    user: User,
+    cursor: Cursor,
+    *,
+    types: list[str] | None = None,
+    include_read: bool = True,
+    include_pm: bool = True,
+) -> Page:
+    """The user's inbox: channels they subscribe to (and may still read), the one with the
+    newest message first; ``types`` keeps only those types, ``include_read`` False only
+    channels with unread messages. Paged by the channel's newest message id."""
+    rows = Channel.objects.visible_to(user, include_pm=include_pm).filter(
+        subscriptions__user=user, is_inactive=False
+    )
+    if types:
+        rows = rows.filter(type__in=types)
+    if not include_read:
+        rows = rows.filter(pk__in=Unread.objects.filter(user=user).values("channel_id"))
+    rows = rows.annotate(inbox_id=Coalesce(F("recent_message_id"), 0))
+    return paginate(rows.for_rendering(user), cursor, field="inbox_id")
+
+
+def owned_channels(user: User, cursor: Cursor, *, include_pm: bool = True) -> Page:
+    rows = Channel.objects.filter(owner=user, is_inactive=False)
+    if not include_pm:
+        rows = rows.exclude(type=PM)
+    return paginate(rows.for_rendering(user), cursor)
+
+
+def muted_channels(user: User, *, include_pm: bool = True) -> list[Channel]:
+    rows = Channel.objects.visible_to(user, include_pm=include_pm).filter(
+        pk__in=ChannelMute.objects.filter(user=user).values("channel_id")
+    )
+    return list(rows.for_rendering(user).order_by("-id")[:200])
+
+
+def subscriber_rows(viewer: User | None, channel: Channel) -> QuerySet:
+    """The channel's subscriptions whose users the viewer is shown (no one on either side of a
+    block with them), for a page of users."""
+    return Subscription.objects.filter(visible_users(viewer, "user__"), channel=channel)
+
+
+def subscriber_ids(viewer: User | None, channels: list[Channel]) -> dict[int, list[str]]:
+    """Each channel's subscriber ids (as strings) the viewer is shown, in one query."""
+    found: dict[int, list[str]] = {c.pk: [] for c in channels}
+    rows = Subscription.objects.filter(
+        visible_users(viewer, "user__"), channel__in=list(found)
+    ).order_by("id")
+    for channel_id, user_id in rows.values_list("channel_id", "user_id"):
+        found[channel_id].append(str(user_id))
+    return found
+
+
+def num_unread(user: User, kind: str = PM) -> int:
+    """How many channels of ``kind`` the user subscribes to (not muted: muting unsubscribes)
+    have unread messages: a count over the user's own unread rows."""
+    return (
+        Unread.objects.filter(user=user, channel__type=kind, channel__is_inactive=False)
+        .values("channel_id")
+        .distinct()
+        .count()
+    )
+
+
+def mark_all_read(user: User, kind: str = BROADCAST) -> int:
+    """Mark every channel of ``kind`` read for the user; returns the unread count left (0)."""
+    with transaction.atomic():
+        subs = Subscription.objects.filter(user=user, channel__type=kind)
+        for sub in subs.select_related("channel").select_for_update(of=("self",)):
+            top = sub.channel.recent_message_id or 0
+            if top > sub.last_read_id:
+                Subscription.objects.filter(pk=sub.pk).update(last_read_id=top)
+        Unread.objects.filter(user=user, channel__type=kind).delete()
+    return 0
+
+
+def mark_read(user: User, channel_id: int, last_read_id: int) -> None:
+    """Messages up to ``last_read_id`` are read: the subscription's mark moves forward (it
+    never goes back) and the unread rows it covers go."""
+    Subscription.objects.filter(user=user, channel_id=channel_id).update(
+        last_read_id=Greatest(F("last_read_id"), last_read_id)
+    )
+    Unread.objects.filter(user=user, channel_id=channel_id, message_id__lte=last_read_id).delete()
+
+
+def update_markers(user: User, items: list, *, reset_read_id: bool) -> list[StreamMarker]:
+    """Save stream markers: post streams' (``streams.services.markers``) and ``channel:ID``,
+    which also marks that channel read up to the marker's ``last_read_id``. Every item is
+    checked first (a channel the user may not read is refused, not found); a bad item saves
+    nothing."""
+    parsed = [parse_marker(item, CHANNEL_MARKER.match) for item in items]
+    for name, _, _ in parsed:
+        if CHANNEL_MARKER.match(name):
+            get_channel(name.split(":", 1)[1], user)
+    saved = []
+    with transaction.atomic():
+        for name, top_id, percentage in parsed:
+            marker = save_marker(user, name, top_id, percentage, reset_read_id)
+            if CHANNEL_MARKER.match(name):
+                mark_read(user, int(name.split(":", 1)[1]), marker.last_read_id)
+            saved.append(marker)
+    return saved
+
+
+def channel_marker(user: User | None, channel: Channel) -> StreamMarker | None:
+    if user is None:
+        return None
+    return StreamMarker.objects.filter(user=user, name=marker_name(channel)).first()
+
+
+def check_subscriber(user: User, channel: Channel) -> None:
+    if not Subscription.objects.filter(user=user, channel=channel).exists():
+        raise Refused(Reason.NOT_FOUND, f"You are not subscribed to channel {channel.pk}.")
+
+
+def search_channels(
+    viewer: User | None,
+    cursor: Cursor,
+    *,
+    q: str = "",
+    types: list[str] | None = None,
+    creator: str | None = None,
+    include_pm: bool = True,
+    include_inactive: bool = False,
+) -> Page:
+    """Readable channels by type, creator and words of their ``net.app.core.channel.info``
+    annotation (name, description), newest first."""
+    rows = Channel.objects.visible_to(viewer, include_pm=include_pm)
+    if not include_inactive:
+        rows = rows.filter(is_inactive=False)
+    if types:
+        rows = rows.filter(type__in=types)
+    if creator:
+        rows = rows.filter(owner=get_user(creator, viewer))
+    if q.strip():
+        if len(q) > 256 or not storable_text(q):
+            raise invalid("q must be text of at most 256 characters.")
+        rows = rows.annotate(info=Cast("annotations", TextField())).filter(
+            info__icontains=q.strip()
+        )
+    return paginate(rows.for_rendering(viewer), cursor)
+
+
+def search_messages(
+    viewer: User,
+    filters: PostFilters,
+    cursor: Cursor,
+    *,
+    q: str = "",
+    channel_ids: str | None = None,
+    include_pm: bool = True,
+) -> Page:
+    """Readable messages whose text holds ``q`` (case-insensitive), newest first."""
+    if not isinstance(q, str) or not q.strip() or len(q) > 256 or not storable_text(q):
+        raise invalid("query is required: text of at most 256 characters.")
+    rows = Message.objects.visible_to(viewer, filters).filter(
+        readable_channels(viewer, "channel__"), text__icontains=q.strip()
+    )
+    if not include_pm:
+        rows = rows.exclude(channel__type=PM)
+    if channel_ids:
+        rows = rows.filter(channel_id__in=parse_ids(channel_ids, "channel"))
+    return paginate(rows.for_rendering(), cursor)

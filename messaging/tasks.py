@@ -1,0 +1,68 @@
+"""The unread fan-out's outbox and the Celery tasks that work it, as ``streams.tasks`` for
+posts: ``record_fan_out`` writes the outbox row in the message's transaction and enqueues the
+task once it commits; if the broker is down then, or the worker dies mid-way, the periodic
+sweep enqueues it again. Delivering is idempotent, so a fan-out run twice bumps no one twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from streams.tasks import RETRY
+
+from .models import MessageFanOut
+from .services import fanout
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(**RETRY)
+def fan_out_message(fan_out_id: int) -> None:
+    fanout.run_fan_out(fan_out_id)
+
+
+def record_fan_out(message) -> None:
+    """Called inside the message's transaction."""
+    fan_out = MessageFanOut.objects.create(message=message)
+    transaction.on_commit(lambda: enqueue_fan_out(fan_out.pk))
+
+
+def enqueue_fan_out(fan_out_id: int) -> bool:
+    """One attempt to hand the fan-out to the broker; False (the row stays pending for the
+    sweep) if it is unreachable, so a message answers at once with the broker down."""
+    try:
+        fan_out_message.apply_async((fan_out_id,), retry=False)
+    except Exception:
+        logger.warning("broker unreachable; message fan-out %s left pending", fan_out_id)
+        return False
+    MessageFanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(
+        enqueued_at=timezone.now()
+    )
+    return True
+
+
+@shared_task(acks_late=True)
+def sweep_pending_message_fan_outs() -> int:
+    """Enqueue message fan-outs never enqueued, or enqueued more than
+    FANOUT_RETRY_AFTER_SECONDS ago and not done (a killed worker); each claimed first, so two
+    sweeps do not both take one. Returns how many it enqueued."""
+    stale = timezone.now() - timedelta(seconds=settings.FANOUT_RETRY_AFTER_SECONDS)
+    due = MessageFanOut.objects.filter(completed_at__isnull=True).filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+    )
+    enqueued = 0
+    for fan_out_id in list(due.order_by("id").values_list("id", flat=True)[:1000]):
+        if not due.filter(pk=fan_out_id).update(enqueued_at=timezone.now()):
+            continue
+        if not enqueue_fan_out(fan_out_id):
+            MessageFanOut.objects.filter(pk=fan_out_id).update(enqueued_at=None)
+            break
+        enqueued += 1
+    return enqueued
