@@ -16,6 +16,7 @@ adn_patterns = [
     path("", include("streams.urls")),
     path("", include("posts.urls")),
     path("", include("reposts.urls")),
+    path("", include("messaging.urls")),
     re_path(r"^.*$", UnknownRouteView.as_view()),
 ]
 

@@ -9,11 +9,11 @@ from rest_framework.request import Request
 from adn_api.envelope import enveloped
 from adn_api.permissions import ANY_TOKEN, PUBLIC, user_token
 from adn_api.views import ApiView
+from messaging.services.reading import update_markers
 from posts.options import query_flag
 from users.services.lookup import get_user
 
 from .serializers import marker_data
-from .services.markers import update_markers
 from .services.page import Stream
 
 
@@ -62,6 +62,8 @@ class TagStreamView(ApiView):
 
 
 class MarkerView(ApiView):
+    """Post streams' markers and channels' (``channel:ID``, which mark the channel read)."""
+
     access = {"POST": user_token()}
 
     def post(self, request: Request):

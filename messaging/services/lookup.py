@@ -24,7 +24,7 @@ def get_channel(channel_id: str | int, viewer: User | None, *, include_pm: bool 
     pk = parse_id(str(channel_id), "channel id")
     channel = (
         Channel.objects.visible_to(viewer, include_pm=include_pm)
-        .select_related("owner")
+        .for_rendering(viewer)
         .filter(pk=pk)
         .first()
     )
@@ -115,7 +115,7 @@ def own_message(user: User, channel_id: str | int, message_id: str | int) -> Mes
     you always delete what you wrote)."""
     channel_pk = parse_id(str(channel_id), "channel id")
     pk = parse_id(str(message_id), "message id")
-    message = Message.objects.filter(pk=pk, channel_id=channel_pk).first()
+    message = Message.objects.select_related("channel").filter(pk=pk, channel_id=channel_pk).first()
     if message is None or (
         message.user_id != user.pk and not Message.objects.visible_to(user).filter(pk=pk).exists()
     ):
@@ -131,3 +131,10 @@ def own_message(user: User, channel_id: str | int, message_id: str | int) -> Mes
 
 def can_read_now(user: User, channel: Channel) -> bool:
     return Channel.objects.visible_to(user).filter(pk=channel.pk).exists()
+
+
+def find_own_message(user: User, channel_id: str | int, message_id: str | int) -> Message | None:
+    """A message ``user`` wrote in that channel, whether or not they can still read it."""
+    pk = parse_id(str(message_id), "message id")
+    channel_pk = parse_id(str(channel_id), "channel id")
+    return Message.objects.for_rendering().filter(pk=pk, channel_id=channel_pk, user=user).first()

@@ -93,8 +93,8 @@ def send_pm(author: User, destinations, **message) -> Message:
     others = destination_ids(author, destinations)
     _check_not_blocked(author, others)
     prepared = _prepare(**message, pm=True)
-    channel = _pm_channel(author, others)
-    return _insert(author, channel, prepared)
+    with transaction.atomic():  # a message refused below leaves no new channel behind
+        return _insert(author, _pm_channel(author, others), prepared)
 
 
 def post_message(author: User, channel: Channel, **message) -> Message:

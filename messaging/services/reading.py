@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast, Coalesce, Greatest
 
-from core.errors import Reason, Refused
+from core.errors import Reason, Refused, invalid
+from core.inputs import storable_text
 from core.paging import Cursor, Page, paginate
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import parse_marker, save_marker
 from users.models import User, visible_users
+from users.services.lookup import get_user
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
+from ..models.visibility import readable_channels
 from ..options import BROADCAST, PM
 from .lookup import get_channel, parse_ids
 
@@ -63,7 +66,8 @@ def messages_by_ids(
 
 def channels_by_ids(viewer: User | None, ids: str | None, *, include_pm: bool = True) -> list:
     wanted = parse_ids(ids, "channel")
-    found = Channel.objects.visible_to(viewer, include_pm=include_pm).in_bulk(wanted)
+    rows = Channel.objects.visible_to(viewer, include_pm=include_pm).for_rendering(viewer)
+    found = rows.in_bulk(wanted)
     return [found[pk] for pk in wanted if pk in found]
 
 
@@ -86,21 +90,21 @@ def subscribed_channels(
     if not include_read:
         rows = rows.filter(pk__in=Unread.objects.filter(user=user).values("channel_id"))
     rows = rows.annotate(inbox_id=Coalesce(F("recent_message_id"), 0))
-    return paginate(rows.select_related("owner"), cursor, field="inbox_id")
+    return paginate(rows.for_rendering(user), cursor, field="inbox_id")
 
 
 def owned_channels(user: User, cursor: Cursor, *, include_pm: bool = True) -> Page:
     rows = Channel.objects.filter(owner=user, is_inactive=False)
     if not include_pm:
         rows = rows.exclude(type=PM)
-    return paginate(rows.select_related("owner"), cursor)
+    return paginate(rows.for_rendering(user), cursor)
 
 
 def muted_channels(user: User, *, include_pm: bool = True) -> list[Channel]:
     rows = Channel.objects.visible_to(user, include_pm=include_pm).filter(
         pk__in=ChannelMute.objects.filter(user=user).values("channel_id")
     )
-    return list(rows.select_related("owner").order_by("-id")[:200])
+    return list(rows.for_rendering(user).order_by("-id")[:200])
 
 
 def subscriber_rows(viewer: User | None, channel: Channel) -> QuerySet:
@@ -180,3 +184,53 @@ def channel_marker(user: User | None, channel: Channel) -> StreamMarker | None:
 def check_subscriber(user: User, channel: Channel) -> None:
     if not Subscription.objects.filter(user=user, channel=channel).exists():
         raise Refused(Reason.NOT_FOUND, f"You are not subscribed to channel {channel.pk}.")
+
+
+def search_channels(
+    viewer: User | None,
+    cursor: Cursor,
+    *,
+    q: str = "",
+    types: list[str] | None = None,
+    creator: str | None = None,
+    include_pm: bool = True,
+    include_inactive: bool = False,
+) -> Page:
+    """Readable channels by type, creator and words of their ``net.app.core.channel.info``
+    annotation (name, description), newest first."""
+    rows = Channel.objects.visible_to(viewer, include_pm=include_pm)
+    if not include_inactive:
+        rows = rows.filter(is_inactive=False)
+    if types:
+        rows = rows.filter(type__in=types)
+    if creator:
+        rows = rows.filter(owner=get_user(creator, viewer))
+    if q.strip():
+        if len(q) > 256 or not storable_text(q):
+            raise invalid("q must be text of at most 256 characters.")
+        rows = rows.annotate(info=Cast("annotations", TextField())).filter(
+            info__icontains=q.strip()
+        )
+    return paginate(rows.for_rendering(viewer), cursor)
+
+
+def search_messages(
+    viewer: User,
+    filters: PostFilters,
+    cursor: Cursor,
+    *,
+    q: str = "",
+    channel_ids: str | None = None,
+    include_pm: bool = True,
+) -> Page:
+    """Readable messages whose text holds ``q`` (case-insensitive), newest first."""
+    if not isinstance(q, str) or not q.strip() or len(q) > 256 or not storable_text(q):
+        raise invalid("query is required: text of at most 256 characters.")
+    rows = Message.objects.visible_to(viewer, filters).filter(
+        readable_channels(viewer, "channel__"), text__icontains=q.strip()
+    )
+    if not include_pm:
+        rows = rows.exclude(channel__type=PM)
+    if channel_ids:
+        rows = rows.filter(channel_id__in=parse_ids(channel_ids, "channel"))
+    return paginate(rows.for_rendering(), cursor)
