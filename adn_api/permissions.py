@@ -36,11 +36,14 @@ def token_scopes(token) -> set[str]:
 # OAuth tokens are shared by the dialects (CONTRACT §2): besides its own name, a scope a view
 # needs is granted by these. ADN's write_post covers diaspora's public:modify and interactions;
 # diaspora's public:modify covers write_post. interactions (comments, likes, reports) is named
-# only by the diaspora endpoints that need it, so it does not open ADN's posting.
+# only by the diaspora endpoints that need it, so it does not open ADN's posting. diaspora's
+# conversations are PM channels: its conversations scope and ADN's messages open each other.
 GRANTED_ALSO_BY = {
     "write_post": {"public:modify"},
     "public:modify": {"write_post"},
     "interactions": {"write_post"},
+    "conversations": {"messages"},
+    "messages": {"conversations"},
 }
 
 

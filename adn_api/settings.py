@@ -287,6 +287,7 @@ OAUTH2_PROVIDER = {
         "private:read": "Read non-public posts (diaspora)",
         "public:modify": "Post and reshare on your behalf (diaspora)",
         "interactions": "Comment, like and report on your behalf (diaspora)",
+        "conversations": "Read and send your private conversations (diaspora)",
     },
     "DEFAULT_SCOPES": ["basic"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,  # ADN tokens live until revoked

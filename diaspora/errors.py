@@ -25,9 +25,15 @@ ALREADY_REPORTED = "This item already has been reported by this user"
 LIKE_NOT_ALLOWED = "User is not allowed to like"
 LIKE_EXISTS = "Like already exists"
 LIKE_MISSING = "Like doesn’t exist"  # diaspora's own sentence, typographic apostrophe and all
+CONVERSATION_NOT_FOUND = "Conversation with provided guid could not be found"
+CONVERSATION_NOT_ACCEPTED = "Couldn't accept or process the conversation"
+CONVERSATION_NOT_UPDATED = "Couldn't update the conversation"
+# diaspora's messages say it with a typographic apostrophe, its conversations without.
+MESSAGE_NOT_ACCEPTED = "Couldn’t accept or process the conversation"
 
-# (action or None for every action, reason, subject) -> (status, sentence)
-REFUSALS = {
+# (action or None for every action, reason, subject) -> (status, sentence); a sentence of None
+# is the domain's own (diaspora answers a record it finds invalid with its validation message).
+REFUSALS: dict[tuple, tuple[int, str | None]] = {
     (None, Reason.NOT_FOUND, "post"): (404, POST_NOT_FOUND),
     (None, Reason.DELETED, "post"): (404, POST_NOT_FOUND),
     ("reshare", Reason.OWN_POST, "post"): (422, RESHARE_NOT_ALLOWED),
@@ -43,6 +49,16 @@ REFUSALS = {
     ("like", Reason.BLOCKED, "post"): (422, LIKE_NOT_ALLOWED),
     ("like", Reason.ALREADY_DONE, "post"): (409, LIKE_EXISTS),
     ("like", Reason.NOT_FOUND, "like"): (410, LIKE_MISSING),
+    (None, Reason.NOT_FOUND, "conversation"): (404, CONVERSATION_NOT_FOUND),
+    # diaspora answers every failure to start a conversation alike, and a failure to mark one
+    # read, unknown conversation included.
+    ("start conversation", Reason.INVALID, "post"): (422, CONVERSATION_NOT_ACCEPTED),
+    ("start conversation", Reason.BLOCKED, "post"): (422, CONVERSATION_NOT_ACCEPTED),
+    ("update conversation", Reason.INVALID, "post"): (422, CONVERSATION_NOT_UPDATED),
+    ("update conversation", Reason.NOT_FOUND, "conversation"): (422, CONVERSATION_NOT_UPDATED),
+    ("message", Reason.INVALID, "post"): (422, None),
+    ("message", Reason.BLOCKED, "post"): (422, MESSAGE_NOT_ACCEPTED),
+    ("message", Reason.NOT_ALLOWED, "post"): (422, MESSAGE_NOT_ACCEPTED),
 }
 
 
@@ -52,5 +68,6 @@ def diaspora_refusal(refused: Refused, action: str | None = None) -> ApiError:
         (None, refused.reason, refused.subject),
     ):
         if key in REFUSALS:
-            return ApiError(*REFUSALS[key])
+            status, sentence = REFUSALS[key]
+            return ApiError(status, sentence or refused.message)
     return ApiError(STATUS[refused.reason], refused.message)

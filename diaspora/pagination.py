@@ -1,8 +1,9 @@
 """diaspora's list paging: ``per_page`` (default 15, at most 100) and a ``Link`` header.
 
-Lists run oldest first, as diaspora shows comments. Pages are keyset pages over an increasing id
-(as ``core.paging``): the ``Link`` header's ``rel="next"`` asks for
-``after=<last id>`` and ``rel="previous"`` for ``before=<first id>``. diaspora's own numbered
+Lists run oldest first, as diaspora shows comments. Pages are keyset pages over an increasing
+id (as ``core.paging``): the ``Link`` header's ``rel="next"`` asks for ``after=<last id>`` and
+``rel="previous"`` for ``before=<first id>``. Conversations run newest first, as diaspora lists
+them: ``before`` is then the next page and ``after`` the previous. diaspora's own numbered
 ``page`` is accepted too, for clients that start at ``page=1``; the links it answers with are
 cursors all the same (diaspora tells clients to follow links, never to build them). Each page is
 one query, plus one row to learn whether more follow.
@@ -51,30 +52,40 @@ class DiasporaPagination:
             raise BadRequest(f"page goes up to {MAX_PAGE}; follow the Link header further.")
         self.rows: list[Any] = []
         self.has_next = self.has_previous = False
+        self.field, self.newest_first = "id", False
 
     @staticmethod
     def _cursor(value: str | None, name: str) -> int | None:
         return None if value is None or value == "" else parse_id(value, name)
 
-    def paginate(self, queryset: QuerySet, field: str = "id") -> list[Any]:
+    def paginate(self, queryset: QuerySet, field: str = "id", *, newest_first=False) -> list[Any]:
+        """A page of ``queryset`` by ``field``; ``newest_first`` runs the list the other way
+        (diaspora's conversations), ``before`` then being the next page and ``after`` the
+        previous one."""
+        self.field, self.newest_first = field, newest_first
+        forward, backward = ("before", "after") if newest_first else ("after", "before")
+        older, newer = (f"-{field}", field) if newest_first else (field, f"-{field}")
+        past, ahead = ("lt", "gt") if newest_first else ("gt", "lt")
         size = self.per_page
-        if self.before is not None:
-            older = queryset.filter(**{f"{field}__lt": self.before}).order_by(f"-{field}")
-            rows = list(older[: size + 1])
+        back_cursor = getattr(self, backward)
+        if back_cursor is not None:
+            rows = list(
+                queryset.filter(**{f"{field}__{ahead}": back_cursor}).order_by(newer)[: size + 1]
+            )
             self.has_previous = len(rows) > size
             rows = rows[:size][::-1]
-            self.has_next = True  # the page asked for with ``before`` follows this one
+            self.has_next = True  # the page asked for with the cursor follows this one
         else:
             offset = 0
-            if self.after is not None:
-                queryset = queryset.filter(**{f"{field}__gt": self.after})
+            cursor = getattr(self, forward)
+            if cursor is not None:
+                queryset = queryset.filter(**{f"{field}__{past}": cursor})
             else:
                 offset = (self.page - 1) * size
-            rows = list(queryset.order_by(field)[offset : offset + size + 1])
+            rows = list(queryset.order_by(older)[offset : offset + size + 1])
             self.has_next = len(rows) > size
             rows = rows[:size]
-            self.has_previous = self.after is not None or offset > 0
-        self.field = field
+            self.has_previous = cursor is not None or offset > 0
         self.rows = rows
         return rows
 
@@ -85,15 +96,19 @@ class DiasporaPagination:
 
     def link_header(self) -> str | None:
         links = []
+        forward, backward = ("before", "after") if self.newest_first else ("after", "before")
         if self.rows:
             first, last = getattr(self.rows[0], self.field), getattr(self.rows[-1], self.field)
             if self.has_next:
-                links.append(f'<{self._url(after=last)}>; rel="next"')
+                links.append(f'<{self._url(**{forward: last})}>; rel="next"')
             if self.has_previous:
-                links.append(f'<{self._url(before=first)}>; rel="previous"')
-        elif self.has_previous and self.after is not None and self.after < MAX_ID:
+                links.append(f'<{self._url(**{backward: first})}>; rel="previous"')
+        elif self.has_previous:
             # Past the end: the previous page is whatever lies up to the cursor.
-            links.append(f'<{self._url(before=self.after + 1)}>; rel="previous"')
+            if not self.newest_first and self.after is not None and self.after < MAX_ID:
+                links.append(f'<{self._url(before=self.after + 1)}>; rel="previous"')
+            elif self.newest_first and self.before is not None and self.before > 1:
+                links.append(f'<{self._url(after=self.before - 1)}>; rel="previous"')
         return ", ".join(links) or None
 
     def headers(self) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""diaspora's rendering of posts, comments, reshares, likes and people.
+"""diaspora's rendering of posts, comments, reshares, likes, people, conversations and their
+messages.
 
 ``DiasporaPage`` is ``posts.serializers.PostPage`` (the viewer's relations to the posts and their
 authors, in one query whatever the page size) plus the mentioned people (one more query). Shapes
@@ -10,6 +11,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from core.inputs import MAX_ID, parse_guid
+from messaging.models import Channel, ChannelAcl, Message
+from messaging.services.conversations import subject_of
 from posts.models import Post, Star
 from posts.options import ReadOptions
 from posts.serializers import PostPage
@@ -20,6 +24,7 @@ from users.serializers import image_object
 from .mentions import diaspora_id, mentioned_ids, to_diaspora_body
 
 TITLE_LENGTH = 70
+NO_SUBJECT = "No subject"  # diaspora's subject for a conversation without one
 # Stars have no guid column; a like's guid is derived from its id, so it stays the same.
 LIKE_GUID_NAMESPACE = uuid.UUID("5b0c7f4e-3d7a-4c1e-9a43-1f6f3b0c2d11")
 
@@ -135,3 +140,52 @@ class DiasporaPage(PostPage):
             },
             "reported": self.context.has("you_reported", reply.pk),
         }
+
+
+def numbered_guid(pk: int) -> str:
+    """The guid of a conversation or a message: its id as 32 hex digits. Channels and
+    messages have no guid column; this one is stable and turns back into the id."""
+    return f"{pk:032x}"
+
+
+def numbered_id(guid: str) -> int | None:
+    """The id a ``numbered_guid`` names, or None for anything else."""
+    text = parse_guid(guid)
+    if text is None:
+        return None
+    pk = int(text, 16)
+    return pk if 0 < pk <= MAX_ID else None
+
+
+def conversation_message(message: Message) -> dict:
+    return {
+        "guid": numbered_guid(message.pk),
+        "created_at": diaspora_time(message.created_at),
+        "body": to_diaspora_body(message.text, message.entities or {}),
+        "author": person(message.user),
+    }
+
+
+class ConversationPage:
+    """Conversations (PM channels annotated with ``has_unread``) for their viewer, with their
+    participants: one query for every channel's members, whatever the page size."""
+
+    def __init__(self, channels: list[Channel]):
+        self.channels = channels
+        self.members: dict[int, list[User]] = {c.pk: [c.owner] for c in channels}
+        rows = ChannelAcl.objects.filter(channel__in=channels).select_related("user")
+        for acl in rows.order_by("id"):
+            if acl.user.is_active and acl.user not in self.members[acl.channel_id]:
+                self.members[acl.channel_id].append(acl.user)
+
+    def conversation(self, channel: Channel) -> dict:
+        return {
+            "guid": numbered_guid(channel.pk),
+            "subject": subject_of(channel) or NO_SUBJECT,
+            "created_at": diaspora_time(channel.created_at),
+            "read": not channel.has_unread,
+            "participants": [person(user) for user in self.members[channel.pk]],
+        }
+
+    def data(self) -> list[dict]:
+        return [self.conversation(channel) for channel in self.channels]

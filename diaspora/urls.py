@@ -17,5 +17,8 @@ urlpatterns = [
         views.CommentReportView.as_view(),
     ),
     path("posts/<str:guid>/likes", views.LikesView.as_view()),
+    path("conversations", views.ConversationsView.as_view()),
+    path("conversations/<str:guid>", views.ConversationView.as_view()),
+    path("conversations/<str:guid>/messages", views.ConversationMessagesView.as_view()),
     re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),
 ]

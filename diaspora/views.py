@@ -3,23 +3,38 @@
 
 Reads need no token (every post here is public, which is all ``public:read`` would open);
 reshares need ``public:modify`` and comments, likes and reports ``interactions``, or ADN's
-``write_post`` (``adn_api.permissions.GRANTED_ALSO_BY``).
+``write_post`` (``adn_api.permissions.GRANTED_ALSO_BY``). Conversations (PM channels, see
+``messaging.services.conversations``) need ``conversations``, or ADN's ``messages``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, time
 
+from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from adn_api.dialects import DIASPORA
-from adn_api.errors import Unprocessable
+from adn_api.errors import BadRequest, Unprocessable
 from adn_api.parsers import body_object
 from adn_api.permissions import PUBLIC, user_token
 from adn_api.views import ApiView
 from core.errors import Reason, Refused
+from core.inputs import flag_value
+from messaging.models import Message
+from messaging.services.channels import mute
+from messaging.services.conversations import (
+    conversations_of,
+    get_conversation,
+    recipient_ids,
+    set_read,
+    start_conversation,
+)
+from messaging.services.messages import post_message
 from posts.models import Post, Star
+from posts.options import PostFilters
 from posts.services.comments import delete_reply, find_reply, replies_to
 from posts.services.lookup import get_post_by_guid
 from posts.services.posting import create_post
@@ -28,13 +43,24 @@ from posts.services.stars import add_star, remove_star
 from reposts.services import repost
 from users.models import visible_users
 
+from .errors import MESSAGE_NOT_ACCEPTED
 from .mentions import to_domain_text
 from .pagination import DiasporaPagination
-from .serializers import DiasporaPage, like, reshare_summary
+from .serializers import (
+    ConversationPage,
+    DiasporaPage,
+    conversation_message,
+    like,
+    numbered_id,
+    reshare_summary,
+)
 
 READ = PUBLIC
 RESHARE = user_token("public:modify")
 INTERACT = user_token("interactions")
+CONVERSE = user_token("conversations")
+# A conversation shows every message in it, but none deleted or machine-only (no body).
+SHOWN_MESSAGES = PostFilters(include_deleted=False, include_machine=False, include_muted=True)
 
 
 def fresh_post(view: ApiView, pk: int) -> dict:
@@ -146,3 +172,117 @@ class LikesView(ApiView):
         if not removed:
             raise Refused(Reason.NOT_FOUND, "You do not like this post.", subject="like")
         return Response(status=204)
+
+
+def conversation_id(guid: str) -> int:
+    pk = numbered_id(guid)
+    if pk is None:
+        raise Refused(Reason.NOT_FOUND, f"No conversation {guid[:40]!r}.", subject="conversation")
+    return pk
+
+
+def conversations_data(channels: list) -> list[dict]:
+    return ConversationPage(channels).data()
+
+
+def text_field(body, name: str):
+    """A text field of the body, diaspora's mentions turned into the domain's."""
+    value = body.get(name)
+    return to_domain_text(value) if isinstance(value, str) else value
+
+
+def list_field(body, name: str):
+    """A list as JSON sends it, or as a form does (``name`` repeated, or ``name[]``)."""
+    if hasattr(body, "getlist"):
+        return body.getlist(name) or body.getlist(f"{name}[]") or None
+    return body.get(name)
+
+
+def moment(value: str | None, name: str):
+    """An ISO 8601 time of a query parameter (a date alone is its midnight, UTC)."""
+    if value is None:
+        return None
+    parsed = parse_datetime(value.strip()) or (
+        datetime.combine(day, time()) if (day := parse_date(value.strip())) else None
+    )
+    if parsed is None:
+        raise BadRequest(f"{name} must be an ISO 8601 time, not {value[:40]!r}.")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class ConversationsView(ApiView):
+    dialect = DIASPORA
+    access = {"GET": CONVERSE, "POST": CONVERSE}
+    actions = {"POST": "start conversation"}
+
+    def get(self, request: Request):
+        params = request.query_params
+        rows = conversations_of(self.viewer).select_related("owner")
+        if "only_unread" in params and flag_value(params["only_unread"], "only_unread"):
+            rows = rows.filter(has_unread=True)
+        if (after := moment(params.get("only_after"), "only_after")) is not None:
+            rows = rows.filter(created_at__gte=after)
+        pagination = DiasporaPagination(request)
+        items = pagination.paginate(rows, newest_first=True)
+        return Response(conversations_data(items), headers=pagination.headers())
+
+    def post(self, request: Request):
+        body = body_object(request)
+        recipients = recipient_ids(list_field(body, "recipients"))
+        channel, _ = start_conversation(
+            self.viewer,
+            recipients,
+            subject=body.get("subject"),
+            text=text_field(body, "body"),
+            source=self.source(),
+        )
+        channel = get_conversation(self.viewer, channel.pk)
+        return Response(conversations_data([channel])[0], status=201)
+
+
+class ConversationView(ApiView):
+    dialect = DIASPORA
+    access = {"GET": CONVERSE, "PATCH": CONVERSE, "PUT": CONVERSE, "DELETE": CONVERSE}
+    actions = {"PATCH": "update conversation", "PUT": "update conversation"}
+
+    def get(self, request: Request, guid: str):
+        channel = get_conversation(self.viewer, conversation_id(guid))
+        return Response(conversations_data([channel])[0])
+
+    def patch(self, request: Request, guid: str):
+        body = body_object(request)
+        channel = get_conversation(self.viewer, conversation_id(guid))
+        if body.get("read") is None:
+            raise Refused(Reason.INVALID, "read is required: true or false.")
+        set_read(self.viewer, channel, flag_value(body.get("read"), "read"))
+        return Response(conversations_data([get_conversation(self.viewer, channel.pk)])[0])
+
+    put = patch  # Rails routes both to update
+
+    def delete(self, request: Request, guid: str):
+        mute(self.viewer, get_conversation(self.viewer, conversation_id(guid)))
+        return Response(status=204)
+
+
+class ConversationMessagesView(ApiView):
+    dialect = DIASPORA
+    access = {"GET": CONVERSE, "POST": CONVERSE}
+    actions = {"POST": "message"}
+
+    def get(self, request: Request, guid: str):
+        channel = get_conversation(self.viewer, conversation_id(guid))
+        rows = Message.objects.visible_to(self.viewer, SHOWN_MESSAGES).filter(channel=channel)
+        return listed(
+            self,
+            rows.select_related("user"),
+            lambda items: [conversation_message(m) for m in items],
+        )
+
+    def post(self, request: Request, guid: str):
+        channel = get_conversation(self.viewer, conversation_id(guid))
+        body = body_object(request)
+        text = text_field(body, "body")
+        if not isinstance(text, str) or not text.strip():
+            raise Unprocessable(MESSAGE_NOT_ACCEPTED)
+        message = post_message(self.viewer, channel, text=text, source=self.source())
+        return Response(conversation_message(message), status=201)

@@ -33,16 +33,6 @@ REPORTED = "This item already has been reported by this user"
 UNKNOWN = "ab" * 16
 
 
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice", name="Alice Testing")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob", name="Bob Testing")
-
-
 def comments_path(post) -> str:
     guid = post if isinstance(post, str) else post.guid
     return f"{API}/posts/{guid}/comments"

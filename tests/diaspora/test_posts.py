@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from posts.services.posting import create_post, delete_post
 from posts.services.reports import report_post
 from posts.services.stars import star
@@ -13,11 +11,6 @@ from tests.post_support import quick_post
 from .support import API, RESHARE_POST_EXAMPLE, assert_shape, diaspora_error, host_id, mention, ok
 
 NOT_FOUND = "Post with provided guid could not be found"
-
-
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice", name="Alice Testing")
 
 
 def test_a_post_has_the_seeds_post_keys_and_no_root(api, alice, bob, token_for):

@@ -28,16 +28,6 @@ EXISTS = "Reshare already exists"
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice", name="Alice Testing")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob", name="Bob Testing")
-
-
 def reshares_path(post: Post) -> str:
     return f"{API}/posts/{post.guid}/reshares"
 
