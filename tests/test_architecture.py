@@ -27,6 +27,7 @@ DOMAIN = [
     "users/models",
     "users/services",
     "entities/core.py",
+    "entities/detect.py",
     "entities/options.py",
     "entities/services.py",
     "messaging/models",
