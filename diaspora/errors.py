@@ -24,7 +24,12 @@ DELETE_NOT_ALLOWED = "User not allowed to delete the comment"
 ALREADY_REPORTED = "This item already has been reported by this user"
 LIKE_NOT_ALLOWED = "User is not allowed to like"
 LIKE_EXISTS = "Like already exists"
-LIKE_MISSING = "Like doesn’t exist"  # diaspora's own sentence, typographic apostrophe and all
+LIKE_MISSING = "Like doesn’t exist"
+PHOTO_NOT_FOUND = "Photo with provided guid could not be found"
+PHOTO_NOT_CREATED = "Failed to create the photo"
+PHOTO_NOT_DELETED = (
+    "Not allowed to delete the photo"  # diaspora's own sentence, typographic apostrophe and all
+)
 
 # (action or None for every action, reason, subject) -> (status, sentence)
 REFUSALS = {
@@ -43,6 +48,9 @@ REFUSALS = {
     ("like", Reason.BLOCKED, "post"): (422, LIKE_NOT_ALLOWED),
     ("like", Reason.ALREADY_DONE, "post"): (409, LIKE_EXISTS),
     ("like", Reason.NOT_FOUND, "like"): (410, LIKE_MISSING),
+    (None, Reason.NOT_FOUND, "file"): (404, PHOTO_NOT_FOUND),
+    ("create photo", Reason.INVALID, "post"): (422, PHOTO_NOT_CREATED),
+    ("delete photo", Reason.NOT_ALLOWED, "file"): (403, PHOTO_NOT_DELETED),
 }
 
 

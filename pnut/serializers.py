@@ -209,7 +209,11 @@ def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:
     }
     if "user" in adn:
         data["user"] = adn["user"]
-        data["storage"] = {"available": 0, "total": 0}  # no file storage on this server
+        storage = adn["storage"]  # pnut reports the quota as available and total
+        data["storage"] = {
+            "available": storage["available"],
+            "total": storage["available"] + storage["used"],
+        }
     return data
 
 

@@ -17,6 +17,7 @@ from adn_api.formats import iso_z
 from core.errors import invalid
 from core.inputs import flag_value
 from entities.options import EntityOptions
+from files.services.annotations import expand
 from users.models import visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
@@ -56,6 +57,10 @@ class PostPage:
         self.options = options
         everything = posts + [p.repost_of for p in posts if p.repost_of_id]
         post_ids = {p.pk for p in everything}
+        # Attached files' current values (fresh URLs), for the whole page in one query.
+        self.annotations = (
+            expand({p.pk: p.annotations for p in everything}) if options.post_annotations else {}
+        )
         self.starred_by = (
             _samples(Star.objects.all(), "post_id", post_ids, viewer) if options.starred_by else {}
         )
@@ -113,7 +118,7 @@ class PostPage:
             data["you_starred"] = self.context.has("you_starred", post.pk)
             data["you_reposted"] = self.context.has("you_reposted", post.pk)
         if options.post_annotations:
-            data["annotations"] = [] if deleted else post.annotations
+            data["annotations"] = [] if deleted else self.annotations.get(post.pk, [])
         if options.starred_by:
             data["starred_by"] = [self.user(u) for u in self.starred_by.get(post.pk, [])]
         if options.reposters:

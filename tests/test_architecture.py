@@ -29,6 +29,9 @@ DOMAIN = [
     "entities/core.py",
     "entities/options.py",
     "entities/services.py",
+    "files/models.py",
+    "files/services",
+    "files/tasks.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

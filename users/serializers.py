@@ -15,11 +15,16 @@ from .services.viewer import ViewerContext
 IMAGE_SIZE = 200
 
 
-def image_object(url: str, kind: str) -> dict:
+def image_object(url: str, kind: str, width: int | None = None, height: int | None = None) -> dict:
     """App.net's image object; an account without its own image gets the server's default
     (adn_api/static/{kind}-default.png)."""
     if url:
-        return {"url": url, "width": IMAGE_SIZE, "height": IMAGE_SIZE, "is_default": False}
+        return {
+            "url": url,
+            "width": width or IMAGE_SIZE,
+            "height": height or IMAGE_SIZE,
+            "is_default": False,
+        }
     return {
         "url": f"{settings.PUBLIC_URL}/static/{kind}-default.png",
         "width": IMAGE_SIZE,
@@ -42,8 +47,10 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
         "description": description,
         "timezone": user.timezone,
         "locale": user.locale,
-        "avatar_image": image_object(user.avatar_url, "avatar"),
-        "cover_image": image_object(user.cover_url, "cover"),
+        "avatar_image": image_object(
+            user.avatar_url, "avatar", user.avatar_width, user.avatar_height
+        ),
+        "cover_image": image_object(user.cover_url, "cover", user.cover_width, user.cover_height),
         "type": user.type,
         "created_at": iso_z(user.date_joined),
         "canonical_url": f"{settings.PUBLIC_URL}/{user.username}",
