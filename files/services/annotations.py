@@ -27,7 +27,15 @@ from . import store
 
 FILE = "+net.app.core.file"
 FILE_LIST = "+net.app.core.file_list"
+# pnut spells the same replacement values in its own namespace.
+ALIASES = {"+io.pnut.core.file": FILE, "+io.pnut.core.file_list": FILE_LIST}
 FORMATS = ("url", "metadata", "oembed")
+
+
+def _canonical(value: dict) -> dict:
+    if not any(key in value for key in ALIASES):
+        return value
+    return {ALIASES.get(key, key): item for key, item in value.items()}
 
 
 def _references(annotations: Iterable[dict]) -> Iterable[tuple[int, dict]]:
@@ -35,6 +43,7 @@ def _references(annotations: Iterable[dict]) -> Iterable[tuple[int, dict]]:
         value = annotation.get("value")
         if not isinstance(value, dict):
             continue
+        value = _canonical(value)
         if FILE in value:
             yield index, value[FILE]
         if FILE_LIST in value:
@@ -160,6 +169,8 @@ def _expand_one(annotations: list[dict], files: Mapping[int, File]) -> list[dict
     out = []
     for annotation in annotations:
         value = annotation.get("value")
+        if isinstance(value, dict):
+            value = _canonical(value)
         if not isinstance(value, dict) or not (FILE in value or FILE_LIST in value):
             out.append(annotation)
             continue
