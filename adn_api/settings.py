@@ -366,6 +366,10 @@ ANNOTATION_MAX_BYTES = 8192
 # private file's URL works, and how old an incomplete file is before the sweep removes it.
 FILE_MAX_BYTES = int(os.environ.get("FILE_MAX_BYTES", str(10_000_000)))
 FILE_QUOTA_BYTES = int(os.environ.get("FILE_QUOTA_BYTES", str(500_000_000)))  # App.net's free tier
+# An upload is read whole anyway (its type is found from its bytes): keep it in memory up to the
+# file limit instead of writing it to a temporary file first and reading it back. Only upload
+# endpoints take bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (adn_api/middleware.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_MAX_BYTES + 1_000_000
 FILE_URL_SECONDS = int(os.environ.get("FILE_URL_SECONDS", "3600"))
 FILE_INCOMPLETE_SECONDS = int(os.environ.get("FILE_INCOMPLETE_SECONDS", str(24 * 3600)))
 
