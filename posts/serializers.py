@@ -73,6 +73,12 @@ class PostPage:
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
         self.context = ViewerContext.load(viewer, user_ids, post_ids, post_relations)
+        authors = {p.user_id: p.user for p in everything}
+        self.user_annotations = (
+            expand({pk: u.annotations for pk, u in authors.items()})
+            if options.user_annotations
+            else {}
+        )
 
     def render(self) -> list[dict]:
         return [self.adn(post) for post in self.posts]
@@ -80,7 +86,7 @@ class PostPage:
     def user(self, user) -> dict:
         data = user_to_adn(user, self.context, include_html=self.options.user_html)
         if self.options.user_annotations:
-            data["annotations"] = []  # users carry no annotations here yet; the key is asked for
+            data["annotations"] = self.user_annotations.get(user.pk, [])
         return data
 
     def adn(self, post: Post) -> dict:

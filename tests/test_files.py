@@ -441,3 +441,32 @@ def test_file_lists_take_a_constant_number_of_queries(api, token, path):
         return len(captured)
 
     assert queries(1) == queries(6)
+
+
+def test_user_annotations_carry_file_values(api, token, alice, bob, token_for):
+    file = upload(api, token, png(30, 20), public="1").json()["data"]
+    ref = {"file_id": file["id"], "file_token": file["file_token"], "format": "metadata"}
+    changed = api.patch(
+        f"{ADN}/users/me",
+        token,
+        {"annotations": [{"type": "com.example.pic", "value": {"+net.app.core.file": ref}}]},
+        include_annotations=1,
+    )
+    assert changed.status_code == 200, changed.content
+    (shown,) = api.get(f"{ADN}/users/{alice.pk}", token_for(bob), include_annotations=1).json()[
+        "data"
+    ]["annotations"]
+    assert shown["value"]["file_id"] == file["id"] and shown["value"]["size"] == file["size"]
+    assert "+net.app.core.file" not in shown["value"]
+    pnut = api.get(f"{PNUT}/users/{alice.pk}", token_for(bob), include_raw=1).json()["data"]
+    assert pnut["raw"]["com.example.pic"][0]["file_id"] == file["id"]
+    api.patch(f"{ADN}/users/me", token, {"annotations": [{"type": "com.example.pic"}]})
+    alice.refresh_from_db()
+    assert alice.annotations == []
+    wrong = {**ref, "file_token": "nope"}
+    refused = api.patch(
+        f"{ADN}/users/me",
+        token,
+        {"annotations": [{"type": "com.x", "value": {"+net.app.core.file": wrong}}]},
+    )
+    assert refused.status_code == 400

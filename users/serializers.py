@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from adn_api.formats import iso_z
+from files.services.annotations import expand
 
 from .models import User
 from .services.viewer import ViewerContext
@@ -75,9 +76,20 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
 
 
 def users_to_adn(users: list[User], viewer, options) -> list[dict]:
-    """A page of users: one query for the viewer's relationships, whatever its size."""
+    """A page of users: one query for the viewer's relationships, whatever its size (and one
+    for the files their annotations show, when asked for)."""
     context = ViewerContext.load(viewer, (u.pk for u in users))
-    return [user_to_adn(u, context, include_html=options.user_html) for u in users]
+    rendered = [user_to_adn(u, context, include_html=options.user_html) for u in users]
+    if options.user_annotations:
+        add_user_annotations(rendered, users)
+    return rendered
+
+
+def add_user_annotations(rendered: list[dict], users: list[User]) -> None:
+    """Each user's annotations, attached files' current values in place (one query)."""
+    expanded = expand({u.pk: u.annotations for u in users})
+    for data, user in zip(rendered, users, strict=True):
+        data["annotations"] = expanded.get(user.pk, [])
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -89,6 +101,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
     timezone = serializers.CharField(max_length=64, required=False)
     description = serializers.DictField(required=False)
+    annotations = serializers.JSONField(required=False)  # checked by users.services.profile
 
     def validate_timezone(self, value: str) -> str:
         if value not in available_timezones() and value != "UTC":

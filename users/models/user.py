@@ -56,6 +56,8 @@ class User(AbstractUser):
     cover_width = models.PositiveIntegerField(null=True, blank=True)
     cover_height = models.PositiveIntegerField(null=True, blank=True)
     guid = models.CharField(max_length=32, unique=True, default=new_guid, editable=False)
+    # App.net's user annotations: one per type, changed through the profile update.
+    annotations = models.JSONField(default=list, blank=True)
 
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
