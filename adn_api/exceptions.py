@@ -46,10 +46,11 @@ DATABASE_DOWN = "The database is unavailable; try again in a few seconds."
 RETRY_AFTER_DATABASE = "5"
 
 
-def body_too_large() -> ApiError:
-    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: refused before it is read
-    (``adn_api.middleware.ApiErrorMiddleware``), or when Django's parsers find it so."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def body_too_large(limit: int | None = None) -> ApiError:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (or an upload endpoint's own limit): refused
+    before it is read (``adn_api.middleware.ApiErrorMiddleware``), or when Django's parsers
+    find it so."""
+    limit = limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return ApiError(413, f"The request body is too large: the limit is {limit} bytes.")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.urls import Resolver404, resolve
 
 from .dialects import renderer_for_path
 from .envelope import error_response
@@ -19,13 +20,23 @@ def declared_body_length(request) -> int:
         return 0
 
 
+def upload_limit(request) -> int | None:
+    """The body limit of an endpoint that takes files (its view's ``max_body``), if it is one."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(getattr(match.func, "cls", None), "max_body", None)
+
+
 def refused_before_reading(request) -> ApiError | None:
     """What Django's own middleware and parsers would refuse with an HTML page or a 500: a body
     over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (whatever its content type: Django exempts multipart
-    file parts from the limit, and no endpoint takes files), a Host not in ``ALLOWED_HOSTS``."""
-    max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    file parts from the limit; an endpoint that takes files says its own), a Host not in
+    ``ALLOWED_HOSTS``."""
+    max_body = upload_limit(request) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if max_body is not None and declared_body_length(request) > max_body:
-        return body_too_large()
+        return body_too_large(max_body)
     try:
         request.get_host()
     except DisallowedHost as exc:

@@ -44,7 +44,11 @@ GRANTED_ALSO_BY = {
     "interactions": {"write_post"},
     "conversations": {"messages"},
     "messages": {"conversations"},
+    # Uploading a file: App.net grants it to every scope that may write annotations.
+    "upload": {"files", "write_post", "messages", "public_messages", "update_profile"},
 }
+# How a refusal names a scope that is a choice of several.
+SCOPE_WORDING = {"upload": "files (or write_post, messages, public_messages, update_profile)"}
 
 
 def has_scope(token, scope: str) -> bool:
@@ -74,7 +78,8 @@ class TokenScopePermission(BasePermission):
             raise ApiException("Call requires a user token; an app token was given.", code=403)
         if access.scope and not has_scope(token, access.scope):
             raise ApiException(
-                f"Call requires the '{access.scope}' scope, which this token was not granted.",
+                f"Call requires the '{SCOPE_WORDING.get(access.scope, access.scope)}' scope, "
+                "which this token was not granted.",
                 code=403,
             )
         return True

@@ -15,6 +15,9 @@ STATUS = {
     Reason.NOT_FOUND: 404,
     Reason.DELETED: 404,
     Reason.ALREADY_DONE: 409,
+    Reason.TOO_LARGE: 413,
+    Reason.OVER_QUOTA: 507,  # App.net's "insufficient storage" (ADNpy raises on it)
+    Reason.UNAVAILABLE: 503,
 }
 
 

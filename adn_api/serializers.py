@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from files.services.files import storage_of
+
 
 def config_object() -> dict:
     limits = {"annotation_max_bytes": settings.ANNOTATION_MAX_BYTES}
@@ -34,8 +36,8 @@ def token_to_adn(token, render_user: Callable[[object], dict] | None = None) -> 
         "scopes": sorted(set(token.scope.split())),
     }
     if token.user is not None:
-        data["limits"] = {"following": 40000, "max_file_size": 10_000_000}
-        data["storage"] = {"available": 0, "used": 0}
+        data["limits"] = {"following": 40000, "max_file_size": settings.FILE_MAX_BYTES}
+        data["storage"] = storage_of(token.user)
         if render_user is not None:
             data["user"] = render_user(token.user)
     return data

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reposts",
     "streams",
     "messaging",
+    "files",
     "pnut",
     "diaspora",
     "operations",
@@ -131,9 +132,39 @@ STATIC_URL = "static/"
 # them, compressed, into STATIC_ROOT; until it has run (the embedded default) they are served
 # straight from the apps' static folders.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded files (the files app) go to the "files" storage: the local disk under MEDIA_ROOT by
+# default (served by the app through signed, expiring URLs: files/views.py), or any
+# S3-compatible store with FILE_STORAGE=s3 (django-storages; the app still serves the bytes, so
+# its security headers hold whatever the store).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local").strip().lower()
+
+
+def file_storage(kind: str, media_root: Path = MEDIA_ROOT) -> dict:
+    if kind == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "adn-files"),
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+                "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+                "default_acl": None,  # private objects: only the app reads them
+                "querystring_auth": True,
+                "file_overwrite": True,  # keys are random (files/services/store.py)
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(media_root), "base_url": None},
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "files": file_storage(FILE_STORAGE),
 }
 WHITENOISE_USE_FINDERS = not STATIC_ROOT.is_dir()
 if WHITENOISE_USE_FINDERS:  # nothing collected: no need to warn at each start that it is missing
@@ -200,6 +231,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 FANOUT_SWEEP_SECONDS = float(os.environ.get("FANOUT_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-derivations": {
+        "task": "files.tasks.sweep_pending_derivations",
+        "schedule": FANOUT_SWEEP_SECONDS,
+        "options": {"expires": FANOUT_SWEEP_SECONDS},
+    },
+    "sweep-incomplete-files": {
+        "task": "files.tasks.sweep_incomplete_files",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "sweep-pending-fan-outs": {
         "task": "streams.tasks.sweep_pending_fan_outs",
         "schedule": FANOUT_SWEEP_SECONDS,
@@ -327,6 +368,17 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 POST_TEXT_MAX_LENGTH = 256
 USER_DESCRIPTION_MAX_LENGTH = 256
 ANNOTATION_MAX_BYTES = 8192
+
+# Files: one file's limit (the token object's max_file_size), each user's storage, how long a
+# private file's URL works, and how old an incomplete file is before the sweep removes it.
+FILE_MAX_BYTES = int(os.environ.get("FILE_MAX_BYTES", str(10_000_000)))
+FILE_QUOTA_BYTES = int(os.environ.get("FILE_QUOTA_BYTES", str(500_000_000)))  # App.net's free tier
+# An upload is read whole anyway (its type is found from its bytes): keep it in memory up to the
+# file limit instead of writing it to a temporary file first and reading it back. Only upload
+# endpoints take bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (adn_api/middleware.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_MAX_BYTES + 1_000_000
+FILE_URL_SECONDS = int(os.environ.get("FILE_URL_SECONDS", "3600"))
+FILE_INCOMPLETE_SECONDS = int(os.environ.get("FILE_INCOMPLETE_SECONDS", str(24 * 3600)))
 
 # django-oauth-toolkit's models are swappable; naming them lets migrations depend on them.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

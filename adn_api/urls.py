@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from files.views import serve_content
+
 from . import prefixes
 from .oauth.urls import account_patterns
 from .views import ConfigView, TokenView, UnknownRouteView
@@ -11,6 +13,7 @@ adn_patterns = [
     path("token", TokenView.as_view()),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
+    path("", include("files.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),
@@ -23,6 +26,7 @@ adn_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("operations.urls")),  # /healthz, /readyz
+    path("files/content/<str:token>", serve_content, name="file-content"),
     path(prefixes.ADN, include(adn_patterns)),
     path(prefixes.PNUT, include("pnut.urls")),
     path(prefixes.DIASPORA, include("diaspora.urls")),

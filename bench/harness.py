@@ -199,3 +199,11 @@ def process(
 def load_average() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def migrated_database(url: str) -> str:
+    """``url``'s database, created if missing and migrated, with no seed (bench/files)."""
+    if _comment(url) is None:
+        _create(url, drop=False)
+    manage(url, "migrate", "--verbosity", "0")
+    return url

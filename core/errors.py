@@ -18,6 +18,9 @@ class Reason(Enum):
     BLOCKED = "blocked"  # a block between the caller and the other user forbids it
     NOT_ALLOWED = "not allowed"  # the caller has no right to this object (someone else's)
     ALREADY_DONE = "already done"  # the action was done before (a second report)
+    TOO_LARGE = "too large"  # the upload is over the size limit of one file
+    OVER_QUOTA = "over quota"  # the upload would take the user's storage past their quota
+    UNAVAILABLE = "unavailable"  # a service behind the domain (the file store) is down
 
 
 class Refused(Exception):

@@ -30,6 +30,9 @@ CONVERSATION_NOT_ACCEPTED = "Couldn't accept or process the conversation"
 CONVERSATION_NOT_UPDATED = "Couldn't update the conversation"
 # diaspora's messages say it with a typographic apostrophe, its conversations without.
 MESSAGE_NOT_ACCEPTED = "Couldn’t accept or process the conversation"
+PHOTO_NOT_FOUND = "Photo with provided guid could not be found"
+PHOTO_NOT_CREATED = "Failed to create the photo"
+PHOTO_NOT_DELETED = "Not allowed to delete the photo"
 
 # (action or None for every action, reason, subject) -> (status, sentence); a sentence of None
 # is the domain's own (diaspora answers a record it finds invalid with its validation message).
@@ -59,6 +62,9 @@ REFUSALS: dict[tuple, tuple[int, str | None]] = {
     ("message", Reason.INVALID, "post"): (422, None),
     ("message", Reason.BLOCKED, "post"): (422, MESSAGE_NOT_ACCEPTED),
     ("message", Reason.NOT_ALLOWED, "post"): (422, MESSAGE_NOT_ACCEPTED),
+    (None, Reason.NOT_FOUND, "file"): (404, PHOTO_NOT_FOUND),
+    ("create photo", Reason.INVALID, "post"): (422, PHOTO_NOT_CREATED),
+    ("delete photo", Reason.NOT_ALLOWED, "file"): (403, PHOTO_NOT_DELETED),
 }
 
 

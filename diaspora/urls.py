@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from adn_api.dialects import DIASPORA
 from adn_api.views import UnknownRouteView
 
-from . import views
+from . import photos, views
 
 urlpatterns = [
     path("posts/<str:guid>", views.PostView.as_view()),
@@ -20,5 +20,7 @@ urlpatterns = [
     path("conversations", views.ConversationsView.as_view()),
     path("conversations/<str:guid>", views.ConversationView.as_view()),
     path("conversations/<str:guid>/messages", views.ConversationMessagesView.as_view()),
+    path("photos", photos.PhotosView.as_view()),
+    path("photos/<str:guid>", photos.PhotoView.as_view()),
     re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),
 ]

@@ -17,7 +17,7 @@ from posts.models import Post
 from posts.options import ReadOptions
 from posts.serializers import PostPage
 from users.models import User
-from users.serializers import user_to_adn
+from users.serializers import add_user_annotations, user_to_adn
 from users.services.viewer import ViewerContext
 
 ADN_SCHEMA = 'itemscope="https://app.net/schemas/Post"'
@@ -116,7 +116,7 @@ def user_from_adn(adn: dict, options: ReadOptions) -> dict:
         }
     data.update({key: adn[key] for key in VIEWER_KEYS if key in adn})
     if options.user_annotations:
-        data["raw"] = {}  # users carry no raw (annotations) here yet; the key was asked for
+        data["raw"] = raw_from_annotations(adn.get("annotations", []))
     if "pagination_id" in adn:
         data["pagination_id"] = adn["pagination_id"]
     return data
@@ -126,7 +126,10 @@ def users_to_pnut(users: Iterable[User], viewer, options: ReadOptions) -> list[d
     """A page of users: one query for the viewer's relationships, whatever its size."""
     users = list(users)
     context = ViewerContext.load(viewer, (u.pk for u in users))
-    return [user_from_adn(user_to_adn(u, context), options) for u in users]
+    adn = [user_to_adn(u, context) for u in users]
+    if options.user_annotations:
+        add_user_annotations(adn, users)
+    return [user_from_adn(data, options) for data in adn]
 
 
 class PnutPostPage:
@@ -209,7 +212,11 @@ def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:
     }
     if "user" in adn:
         data["user"] = adn["user"]
-        data["storage"] = {"available": 0, "total": 0}  # no file storage on this server
+        storage = adn["storage"]  # pnut reports the quota as available and total
+        data["storage"] = {
+            "available": storage["available"],
+            "total": storage["available"] + storage["used"],
+        }
     return data
 
 

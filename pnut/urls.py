@@ -9,6 +9,7 @@ from adn_api.views import UnknownRouteView
 from entities.views import TextProcessView
 from messaging import views as messaging
 from messaging.options import BROADCAST
+from files import views as files
 from posts import views as posts
 from streams import views as streams
 from users import views as users
@@ -42,6 +43,12 @@ urlpatterns = [
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),
     path("posts/<str:post_id>/bookmark", pnut(posts.StarView, http_method_names=WRITE)),
+    path("files", pnut(files.FilesView, created_status=201)),
+    path("files/<str:file_id>", pnut(files.FileView)),
+    path("files/<str:file_id>/content", pnut(files.FileContentView)),
+    path("users/me/files", pnut(files.MyFilesView)),
+    path("users/<str:user_id>/avatar", pnut(files.ProfileImageView)),
+    path("users/<str:user_id>/cover", pnut(files.ProfileImageView, purpose="cover")),
     path("users/<str:user_id>", pnut(users.UserView, http_method_names=["get", "head", "options"])),
     path("users/<str:user_id>/posts", pnut(streams.UserPostsView)),
     path("users/<str:user_id>/mentions", pnut(streams.UserMentionsView)),

@@ -17,6 +17,7 @@ from adn_api.formats import iso_z
 from core.errors import invalid
 from core.inputs import flag_value
 from entities.options import EntityOptions
+from files.services.annotations import expand
 from users.models import visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
@@ -56,6 +57,10 @@ class PostPage:
         self.options = options
         everything = posts + [p.repost_of for p in posts if p.repost_of_id]
         post_ids = {p.pk for p in everything}
+        # Attached files' current values (fresh URLs), for the whole page in one query.
+        self.annotations = (
+            expand({p.pk: p.annotations for p in everything}) if options.post_annotations else {}
+        )
         self.starred_by = (
             _samples(Star.objects.all(), "post_id", post_ids, viewer) if options.starred_by else {}
         )
@@ -68,6 +73,12 @@ class PostPage:
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
         self.context = ViewerContext.load(viewer, user_ids, post_ids, post_relations)
+        authors = {p.user_id: p.user for p in everything}
+        self.user_annotations = (
+            expand({pk: u.annotations for pk, u in authors.items()})
+            if options.user_annotations
+            else {}
+        )
 
     def render(self) -> list[dict]:
         return [self.adn(post) for post in self.posts]
@@ -75,7 +86,7 @@ class PostPage:
     def user(self, user) -> dict:
         data = user_to_adn(user, self.context, include_html=self.options.user_html)
         if self.options.user_annotations:
-            data["annotations"] = []  # users carry no annotations here yet; the key is asked for
+            data["annotations"] = self.user_annotations.get(user.pk, [])
         return data
 
     def adn(self, post: Post) -> dict:
@@ -113,7 +124,7 @@ class PostPage:
             data["you_starred"] = self.context.has("you_starred", post.pk)
             data["you_reposted"] = self.context.has("you_reposted", post.pk)
         if options.post_annotations:
-            data["annotations"] = [] if deleted else post.annotations
+            data["annotations"] = [] if deleted else self.annotations.get(post.pk, [])
         if options.starred_by:
             data["starred_by"] = [self.user(u) for u in self.starred_by.get(post.pk, [])]
         if options.reposters:

@@ -9,13 +9,14 @@ dies) and idempotent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery import Task, shared_task
 from celery.exceptions import Reject
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import FanOut
@@ -119,16 +120,25 @@ def sweep_pending_fan_outs() -> int:
     sweeps at once do not both enqueue it. A fan-out enqueued twice all the same (by a sweep and
     a late retry) does no harm: delivering is idempotent, and one that finds its row completed
     does nothing."""
+    return sweep_outbox(FanOut.objects.all(), enqueue_fan_out, release_fan_out)
+
+
+def sweep_outbox(
+    rows: QuerySet, enqueue: Callable[[int], bool], release: Callable[[int], None]
+) -> int:
+    """Enqueue an outbox's due rows (``completed_at`` unset; ``enqueued_at`` unset or older than
+    FANOUT_RETRY_AFTER_SECONDS), each claimed first; stop at the first the broker refuses,
+    handing it back with ``release``. Shared by every outbox (fan-outs, derived files)."""
     stale = timezone.now() - timedelta(seconds=settings.FANOUT_RETRY_AFTER_SECONDS)
-    due = FanOut.objects.filter(completed_at__isnull=True).filter(
+    due = rows.filter(completed_at__isnull=True).filter(
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
     )
     enqueued = 0
-    for fan_out_id in list(due.order_by("id").values_list("id", flat=True)[:1000]):
-        if not due.filter(pk=fan_out_id).update(enqueued_at=timezone.now()):
+    for row_id in list(due.order_by("id").values_list("id", flat=True)[:1000]):
+        if not due.filter(pk=row_id).update(enqueued_at=timezone.now()):
             continue  # another sweep took it
-        if not enqueue_fan_out(fan_out_id):
-            release_fan_out(fan_out_id)
+        if not enqueue(row_id):
+            release(row_id)
             break  # the broker is down: the rest wait for the next sweep
         enqueued += 1
     return enqueued

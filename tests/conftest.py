@@ -16,6 +16,9 @@ from rest_framework.test import APIClient
 from adn_api.oauth.tokens import create_app, issue_token
 from users.models import User
 
+# The files tests' stores (the local disk, S3 at a moto server), for any test module to ask for.
+from .file_backends import file_backend, s3_server  # noqa: E402,F401
+
 ALL_SCOPES = [
     "basic",
     "stream",

@@ -193,9 +193,9 @@ class PrivateRedis:
 
 
 @contextlib.contextmanager
-def web_server(**env: str) -> Iterator[str]:
+def web_server(port: int | None = None, **env: str) -> Iterator[str]:
     """gunicorn serving the project as deployed, with one worker; yields its base URL."""
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,

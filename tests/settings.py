@@ -12,6 +12,8 @@ database.
 
 import os
 import secrets
+import tempfile
+from pathlib import Path
 
 # The run's id: made once, by the pytest process, and inherited by the processes it starts.
 RUN_ID = os.environ.setdefault("ADN_TEST_RUN_ID", f"{os.getpid()}_{secrets.token_hex(3)}")
@@ -26,13 +28,18 @@ os.environ.setdefault("REPOST_DEDUPE_KEY_PREFIX", f"{RUN_NAME}:")
 os.environ.setdefault("CELERY_QUEUE", RUN_NAME)
 
 from adn_api.settings import *  # noqa: E402,F403
-from adn_api.settings import DATABASES  # noqa: E402
+from adn_api.settings import DATABASES, file_storage  # noqa: E402
 
 # The database pytest-django creates, and drops at the end: test_<name>_<run id>.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
         "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}_{RUN_ID}"
     )
+
+# Uploaded files of tests that do not choose a store (tests/file_backends.py does) go to a
+# directory of the run's own, never the checkout's media/.
+MEDIA_ROOT = Path(os.environ.setdefault("MEDIA_ROOT", f"{tempfile.gettempdir()}/{RUN_NAME}-media"))
+STORAGES = {**STORAGES, "files": file_storage(FILE_STORAGE, MEDIA_ROOT)}  # noqa: F405
 
 # Tests make hundreds of users: the slow default hasher would dominate the run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

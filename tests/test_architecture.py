@@ -34,6 +34,9 @@ DOMAIN = [
     "messaging/options.py",
     "messaging/services",
     "messaging/tasks.py",
+    "files/models.py",
+    "files/services",
+    "files/tasks.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

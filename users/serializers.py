@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from adn_api.formats import iso_z
+from files.services.annotations import expand
 
 from .models import User
 from .services.viewer import ViewerContext
@@ -15,11 +16,16 @@ from .services.viewer import ViewerContext
 IMAGE_SIZE = 200
 
 
-def image_object(url: str, kind: str) -> dict:
+def image_object(url: str, kind: str, width: int | None = None, height: int | None = None) -> dict:
     """App.net's image object; an account without its own image gets the server's default
     (adn_api/static/{kind}-default.png)."""
     if url:
-        return {"url": url, "width": IMAGE_SIZE, "height": IMAGE_SIZE, "is_default": False}
+        return {
+            "url": url,
+            "width": width or IMAGE_SIZE,
+            "height": height or IMAGE_SIZE,
+            "is_default": False,
+        }
     return {
         "url": f"{settings.PUBLIC_URL}/static/{kind}-default.png",
         "width": IMAGE_SIZE,
@@ -42,8 +48,10 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
         "description": description,
         "timezone": user.timezone,
         "locale": user.locale,
-        "avatar_image": image_object(user.avatar_url, "avatar"),
-        "cover_image": image_object(user.cover_url, "cover"),
+        "avatar_image": image_object(
+            user.avatar_url, "avatar", user.avatar_width, user.avatar_height
+        ),
+        "cover_image": image_object(user.cover_url, "cover", user.cover_width, user.cover_height),
         "type": user.type,
         "created_at": iso_z(user.date_joined),
         "canonical_url": f"{settings.PUBLIC_URL}/{user.username}",
@@ -68,9 +76,20 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
 
 
 def users_to_adn(users: list[User], viewer, options) -> list[dict]:
-    """A page of users: one query for the viewer's relationships, whatever its size."""
+    """A page of users: one query for the viewer's relationships, whatever its size (and one
+    for the files their annotations show, when asked for)."""
     context = ViewerContext.load(viewer, (u.pk for u in users))
-    return [user_to_adn(u, context, include_html=options.user_html) for u in users]
+    rendered = [user_to_adn(u, context, include_html=options.user_html) for u in users]
+    if options.user_annotations:
+        add_user_annotations(rendered, users)
+    return rendered
+
+
+def add_user_annotations(rendered: list[dict], users: list[User]) -> None:
+    """Each user's annotations, attached files' current values in place (one query)."""
+    expanded = expand({u.pk: u.annotations for u in users})
+    for data, user in zip(rendered, users, strict=True):
+        data["annotations"] = expanded.get(user.pk, [])
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -82,6 +101,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
     timezone = serializers.CharField(max_length=64, required=False)
     description = serializers.DictField(required=False)
+    annotations = serializers.JSONField(required=False)  # checked by users.services.profile
 
     def validate_timezone(self, value: str) -> str:
         if value not in available_timezones() and value != "UTC":

@@ -10,9 +10,9 @@
 Nothing else: no OAuth applications or tokens, no groups or permissions.
 """
 
-from django.contrib.auth.management import create_permissions
-from django.contrib.contenttypes.management import create_contenttypes
 from django.db import migrations
+
+from operations.moderators import make_permissions
 
 GROUP = "moderators"
 PERMISSIONS = {
@@ -26,12 +26,7 @@ def create_group(apps, schema_editor):
     # On a fresh database the permissions are made after every migration (post_migrate): make
     # those of the apps named here now.
     for label in sorted({app for app, _ in PERMISSIONS}):
-        config = apps.get_app_config(label)
-        models_module = getattr(config, "models_module", None)
-        config.models_module = models_module or True  # create_permissions skips apps without
-        create_contenttypes(config, verbosity=0, apps=apps)
-        create_permissions(config, verbosity=0, apps=apps)
-        config.models_module = models_module
+        make_permissions(apps, label)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)

@@ -15,6 +15,7 @@ from core.inputs import parse_id
 from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
+from files.services.annotations import check_references
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
@@ -73,7 +74,7 @@ def create_post(
     text = "" if text is None else text
     if not isinstance(text, str):
         raise invalid("text must be a string.")
-    annotations = validate_annotations(annotations)
+    annotations = check_references(author, validate_annotations(annotations))
     if machine_only:
         if text.strip():
             raise invalid("A machine_only post cannot have text.")

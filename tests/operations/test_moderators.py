@@ -46,7 +46,7 @@ def test_the_migration_made_the_group():
     group = Group.objects.filter(name="moderators").first()
     if group is None:
         pytest.skip("the database was flushed by a transactional test")
-    assert group.permissions.count() == 6
+    assert group.permissions.count() == 8  # 6 of operations 0001, files 0002: view, delete
 
 
 def test_create_user_moderator_is_staff_in_the_group(moderator_account):

@@ -48,9 +48,16 @@ class User(AbstractUser):
     locale = models.CharField(max_length=16, default="en_US")
     timezone = models.CharField(max_length=64, default="UTC")
     type = models.CharField(max_length=8, choices=Type.choices, default=Type.HUMAN)
-    avatar_url = models.URLField(blank=True)
-    cover_url = models.URLField(blank=True)
+    avatar_url = models.URLField(blank=True, max_length=500)
+    cover_url = models.URLField(blank=True, max_length=500)
+    # The uploaded image's real size (files/services/profile.py); none for the default image.
+    avatar_width = models.PositiveIntegerField(null=True, blank=True)
+    avatar_height = models.PositiveIntegerField(null=True, blank=True)
+    cover_width = models.PositiveIntegerField(null=True, blank=True)
+    cover_height = models.PositiveIntegerField(null=True, blank=True)
     guid = models.CharField(max_length=32, unique=True, default=new_guid, editable=False)
+    # App.net's user annotations: one per type, changed through the profile update.
+    annotations = models.JSONField(default=list, blank=True)
 
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from core.annotations import validate_annotations
+from core.errors import invalid
 from entities.services import process_post_text
+from files.services.annotations import check_references
 
 from ..models import User
 
@@ -18,6 +21,8 @@ def update_profile(user: User, changes: dict, *, replace: bool) -> User:
             setattr(user, field, changes[field])
     if "description" in changes:
         set_description(user, changes["description"]["text"])
+    if changes.get("annotations") is not None:
+        set_annotations(user, changes["annotations"])
     user.save()
     return user
 
@@ -28,3 +33,19 @@ def set_description(user: User, text: str) -> None:
     user.description_text = processed.text
     user.description_entities = processed.entities
     user.description_html = processed.html
+
+
+def set_annotations(user: User, changes) -> None:
+    """App.net's rule for user annotations: one per type; an item replaces its type's, an item
+    without ``value`` deletes it. File references are checked (``+net.app.core.file``)."""
+    if not isinstance(changes, list):
+        raise invalid("annotations must be a list of {type, value} objects.")
+    current = {a["type"]: a for a in user.annotations}
+    for index, item in enumerate(changes):
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            raise invalid(f"annotations[{index}] must be an object with a type.")
+        if "value" in item:
+            current[item["type"]] = item
+        else:
+            current.pop(item["type"], None)
+    user.annotations = check_references(user, validate_annotations(list(current.values())))

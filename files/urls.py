@@ -1,0 +1,15 @@
+"""App.net's file routes (mounted at /stream/0/); pnut's are in pnut/urls.py."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("files", views.FilesView.as_view()),
+    path("files/<str:file_id>", views.FileView.as_view()),
+    path("files/<str:file_id>/content", views.FileContentView.as_view()),
+    path("users/me/files", views.MyFilesView.as_view()),
+    path("users/<str:user_id>/avatar", views.ProfileImageView.as_view()),
+    path("users/<str:user_id>/cover", views.ProfileImageView.as_view(purpose="cover")),
+    path("oembed", views.OEmbedView.as_view()),
+]
