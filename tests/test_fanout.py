@@ -62,6 +62,9 @@ def cast(make_user, token_for, api):
         def stream(self, who: str) -> list[dict]:
             return stream_of(api, tokens[who])
 
+        def token(self, user: User) -> str:
+            return token_for(user)
+
         def ids(self, who: str) -> list[str]:
             return [p["id"] for p in self.stream(who)]
 
@@ -254,3 +257,30 @@ def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oau
         assert StreamItem.objects.filter(owner=reader, post_id=post_id).exists()
     finally:
         redis_server.stop()
+
+
+def test_a_celebritys_fan_out_on_its_own_queue_never_delays_ordinary_tasks(cast, make_user, api):
+    celebrity = make_user("celebrity")
+    many_followers(celebrity, 10_000)
+    slow = {"FANOUT_BATCH_SIZE": "250", "FANOUT_BATCH_PAUSE_SECONDS": "0.1"}
+    fan_out_queue, ordinary = [settings.FANOUT_QUEUE], [settings.CELERY_TASK_DEFAULT_QUEUE]
+    with (
+        celery_worker(queues=fan_out_queue, **slow) as fan_out_worker,
+        celery_worker(queues=ordinary, **slow) as ordinary_worker,
+    ):
+        earlier = cast.post("D", "before the follow")
+        fanned_out(earlier)  # on the fan-out queue's worker: the other takes no fan-out
+        post = api.post("/stream/0/posts", cast.token(celebrity), data={"text": "to everyone"})
+        post_id = post.json()["data"]["id"]
+        wait_for(
+            lambda: StreamItem.objects.filter(post_id=post_id).count() > 500,
+            60,
+            "the celebrity's fan-out to be under way",
+        )
+        cast.follow("C", "D")  # a follow's merge: an ordinary task
+        cast.merged("C", earlier)
+        assert FanOut.objects.get(post_id=post_id).completed_at is None, "it waited for nothing"
+        fanned_out(post_id, timeout=120)
+        assert "fan_out_post[" in fan_out_worker.output()
+        assert "fan_out_post[" not in ordinary_worker.output()
+        assert "merge_followee[" in ordinary_worker.output()
