@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 from adn_api import prefixes
 
@@ -210,6 +211,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Fan-outs have a queue of their own, so a celebrity's post (10,000 rows a batch at a time) never
+# waits behind ordinary tasks (follow merges, sweeps), nor they behind it. A worker started
+# without -Q consumes both (one machine); with -Q it takes only the queues named (README.md).
+FANOUT_QUEUE = os.environ.get("FANOUT_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}.fanout")
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
+    Queue(FANOUT_QUEUE, routing_key=FANOUT_QUEUE),
+]
+CELERY_TASK_ROUTES = {"streams.tasks.fan_out_post": {"queue": FANOUT_QUEUE}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task whose worker died unacknowledged is delivered again after this many seconds (the
     # sweep enqueues a fan-out again long before: FANOUT_RETRY_AFTER_SECONDS).

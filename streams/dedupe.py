@@ -1,10 +1,18 @@
-"""The one-week repost dedupe: "was this follower shown post A recently?"
+"""The one-week repost dedupe: "was this follower shown post A, or a repost of A, recently?"
 
-One key per (follower, original post) with an expiry, holding the id of the post that showed it.
-Claiming is ``SET NX`` — atomic per key — run for a whole batch by one Lua script: one command and
-one reply for thousands of keys, where a pipeline of two commands a key spent most of a fan-out's
-time packing and parsing them in Python. A replayed batch (a worker killed mid fan-out) finds its
-own id in the key and delivers again, and the stream's unique constraint makes that harmless.
+Two halves, so that an original costs Redis nothing:
+
+- **Shown in the stream**: whichever way A or a repost of A reached a stream (fan-out, a follow's
+  merge, a mention merged into the personal stream), the row is there with its delivery time.
+  ``already_shown`` asks the stream table, over its (owner, post) index, for the owners of a
+  batch holding such a row delivered within the window. An original's fan-out writes no key.
+- **Claimed in Redis**: two reposts of A fanned out at once could both find nothing in the
+  stream, so each repost's batch also claims its owners with ``SET NX`` -- atomic per key -- in
+  one Lua script (one command and one reply for thousands of keys). Keys exist only for the
+  deliveries of reposts, expire with the window, and are hash-tagged by the original
+  (``shown:{A}:owner``), so one batch is one Redis Cluster slot. A replayed batch (a worker
+  killed mid fan-out) finds its own id in the key and delivers again; the stream's unique
+  constraint makes that harmless.
 
 Redis holds the keys in production; the embedded default keeps them in process memory.
 """
@@ -18,10 +26,16 @@ from functools import cache
 
 import redis
 from django.conf import settings
+from django.db import connection
+
+from posts.models import Post
+
+from .models import StreamItem
 
 
 def _key(owner_id: int, original_id: int, prefix: str = "") -> str:
-    return f"{prefix}shown:{owner_id}:{original_id}"
+    # {original}: Redis Cluster hashes only the tag, so a batch's keys share one slot.
+    return f"{prefix}shown:{{{original_id}}}:{owner_id}"
 
 
 # KEYS: one per owner. ARGV: the post's id, the expiry in seconds. 1 where the post may be shown.
@@ -38,12 +52,36 @@ for i, key in ipairs(KEYS) do
 end
 return shown
 """
-RECORD = """
-for _, key in ipairs(KEYS) do
-    redis.call("SET", key, ARGV[1], "EX", ARGV[2])
-end
-return #KEYS
-"""
+
+
+def showing_posts(original_id: int, post_id: int) -> list[int]:
+    """The posts whose row shows a follower ``original_id``: it and its reposts, but not
+    ``post_id`` itself (a replayed batch finds its own rows)."""
+    reposts = Post.objects.filter(repost_of_id=original_id).exclude(pk=post_id)
+    return [original_id, *reposts.values_list("id", flat=True)]
+
+
+SHOWN = (
+    "SELECT DISTINCT owner_id FROM {table} WHERE owner_id = ANY(%s) AND post_id = ANY(%s)"
+    " AND NOT is_mention AND delivered_at > now() - make_interval(secs => %s)"
+)
+
+
+def already_shown(owner_ids: Sequence[int], showing: Sequence[int]) -> set[int]:
+    """The owners whose personal stream got one of ``showing`` within the window."""
+    if not owner_ids:
+        return set()
+    if connection.vendor != "postgresql":
+        rows = StreamItem.objects.filter(
+            owner_id__in=owner_ids, post_id__in=showing, is_mention=False
+        ).values_list("owner_id", flat=True)
+        return set(rows)  # the embedded default: no window (its keys live as long as the process)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SHOWN.format(table=StreamItem._meta.db_table),
+            [list(owner_ids), list(showing), settings.REPOST_DEDUPE_SECONDS],
+        )
+        return {owner for (owner,) in cursor.fetchall()}
 
 
 class RedisDedupe:
@@ -52,7 +90,6 @@ class RedisDedupe:
         self.ttl = ttl
         self.prefix = prefix  # settings.REPOST_DEDUPE_KEY_PREFIX: apart from others' keys
         self._claim = client.register_script(CLAIM)
-        self._record = client.register_script(RECORD)
 
     def claim(self, owner_ids: Sequence[int], original_id: int, post_id: int) -> list[int]:
         """The owners who may be shown ``post_id`` (a repost of ``original_id``)."""
@@ -61,12 +98,6 @@ class RedisDedupe:
         keys = [_key(owner_id, original_id, self.prefix) for owner_id in owner_ids]
         shown = self._claim(keys=keys, args=[post_id, self.ttl])
         return [owner_id for owner_id, ok in zip(owner_ids, shown, strict=True) if ok]
-
-    def record(self, owner_ids: Sequence[int], original_id: int, post_id: int) -> None:
-        """Note that these owners were shown ``original_id`` itself."""
-        if owner_ids:
-            keys = [_key(owner_id, original_id, self.prefix) for owner_id in owner_ids]
-            self._record(keys=keys, args=[post_id, self.ttl])
 
 
 class MemoryDedupe:
@@ -94,20 +125,14 @@ class MemoryDedupe:
                     allowed.append(owner_id)
         return allowed
 
-    def record(self, owner_ids: Sequence[int], original_id: int, post_id: int) -> None:
-        expires = time.monotonic() + self.ttl
-        with self.lock:
-            for owner_id in owner_ids:
-                self.keys[_key(owner_id, original_id)] = (post_id, expires)
-
 
 @cache
 def dedupe_store() -> RedisDedupe | MemoryDedupe:
     ttl = settings.REPOST_DEDUPE_SECONDS
     if settings.REDIS_URL:
-        # One attempt (a client made from a URL does not retry), a short connect timeout: a
-        # Redis that is down fails the fan-out at once, and the fan-out is tried again later
-        # (its task's retry, or the sweep). A claim of a whole batch may take a while.
+        # One attempt, a short connect timeout: a Redis that is down fails the fan-out at once,
+        # and the fan-out is tried again later (its task's retry, or the sweep). A claim of a
+        # whole batch may take a while.
         client = redis.Redis.from_url(
             settings.REDIS_URL,
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,

@@ -208,33 +208,36 @@ class DemoPlan:
             repost_of=original,
         )
 
-    def stream_rows(self, dedupe_window: timedelta) -> Iterator[tuple[int, int, bool]]:
-        """``(owner, post, is_mention)`` in the order fan-out would have written them.
+    def stream_rows(self, dedupe_window: timedelta) -> Iterator[tuple[int, int, bool, datetime]]:
+        """``(owner, post, is_mention, delivered_at)`` in the order fan-out would have written
+        them, each delivered when its post was made.
 
         A repost reaches a follower only if they were not shown its original within the window
-        (streams.dedupe's rule, replayed here with the posts' timestamps).
+        (streams.dedupe's rule, replayed here with the posts' timestamps), and never the
+        original's author.
         """
         shown: dict[tuple[int, int], datetime] = {}  # (owner, original) -> expiry
         primed: set[int] = set()
         for post in tqdm(self.posts, desc="stream rows", unit="post", disable=None):
             audience = [post.user_id, *self.followers[post.user_id]]
             original = post.repost_of
+            at = post.created_at
             if original is None:
                 for owner in audience:
-                    yield owner, post.id, False
+                    yield owner, post.id, False, at
                 for owner in sorted(set(post.mentioned) - set(audience)):
-                    yield owner, post.id, True
+                    yield owner, post.id, True, at
                 continue
             if original.id not in primed:  # who the original's own fan-out showed it to
                 primed.add(original.id)
                 expiry = original.created_at + dedupe_window
                 for owner in (original.user_id, *self.followers[original.user_id]):
                     shown[(owner, original.id)] = expiry
-            expiry = post.created_at + dedupe_window
+            expiry = at + dedupe_window
             shown[(post.user_id, original.id)] = expiry
-            yield post.user_id, post.id, False
+            yield post.user_id, post.id, False, at
             for owner in audience[1:]:
                 held = shown.get((owner, original.id))
-                if held is None or held <= post.created_at:
+                if owner != original.user_id and (held is None or held <= at):
                     shown[(owner, original.id)] = expiry
-                    yield owner, post.id, False
+                    yield owner, post.id, False, at

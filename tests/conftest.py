@@ -119,7 +119,8 @@ def _run_cleanup():
     if broker.startswith(("redis://", "rediss://", "unix://")):
         client = redis.Redis.from_url(broker)
         with contextlib.closing(client):
-            forget_run_tasks(client, settings.CELERY_TASK_DEFAULT_QUEUE)
+            for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.FANOUT_QUEUE):
+                forget_run_tasks(client, queue)
 
 
 @pytest.fixture

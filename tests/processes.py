@@ -7,6 +7,7 @@ the context managers, whatever the test's outcome.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from django.db import connection
 from adn_api.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_NUMBERS = itertools.count(1)
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "condition"):
@@ -71,7 +73,14 @@ def service_env(**overrides: str) -> dict[str, str]:
 class Worker:
     """A Celery worker process; ``kill()`` SIGKILLs it as a crash would."""
 
-    def __init__(self, env: dict[str, str], beat: bool, pool: str = "solo", concurrency: int = 1):
+    def __init__(
+        self,
+        env: dict[str, str],
+        beat: bool,
+        pool: str = "solo",
+        concurrency: int = 1,
+        queues: list[str] | None = None,
+    ):
         handle, name = tempfile.mkstemp(suffix=".log")
         os.close(handle)
         self.log = Path(name)
@@ -88,8 +97,11 @@ class Worker:
             "--without-mingle",
             "--loglevel=INFO",
             # Named after the run's queue: its remote-control queue is the run's too.
-            f"--hostname={env.get('CELERY_QUEUE', 'celery')}@%h",
+            # Numbered: two workers of one test (one per queue) are two nodes.
+            f"--hostname={env.get('CELERY_QUEUE', 'celery')}@%h.{next(WORKER_NUMBERS)}",
         ]
+        if queues:  # only these (the default: every queue, fan-out's too)
+            command.append(f"--queues={','.join(queues)}")
         if beat:
             schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
             command += ["--beat", f"--schedule={schedule}"]
@@ -129,7 +141,9 @@ class Worker:
 
 
 @contextlib.contextmanager
-def celery_worker(beat: bool = False, **env: str) -> Iterator[Worker]:
+def celery_worker(
+    beat: bool = False, queues: list[str] | None = None, **env: str
+) -> Iterator[Worker]:
     # A queue left over from an earlier run must not feed this worker stale tasks.
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "adn_api", "purge", "-f"],
@@ -139,7 +153,7 @@ def celery_worker(beat: bool = False, **env: str) -> Iterator[Worker]:
         timeout=60,
         check=False,
     )
-    worker = Worker(service_env(**env), beat)
+    worker = Worker(service_env(**env), beat, queues=queues)
     # This process must now hand tasks to the broker instead of running them itself.
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False

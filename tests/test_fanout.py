@@ -1,5 +1,6 @@
-"""Fan-out on a real Celery worker over real Redis: delivery, the one-week repost dedupe, and
-surviving a killed worker or a stopped Redis."""
+"""Fan-out on a real Celery worker over real Redis: delivery, the one-week repost dedupe (exact
+whichever way the original reached a stream, and keyless for originals), and surviving a killed
+worker or a stopped Redis."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import time
 import urllib.request
 
 import pytest
+import redis
+from django.conf import settings
 
 from adn_api.oauth.tokens import issue_token
 from posts.models import Post
@@ -40,6 +43,8 @@ def cast(make_user, token_for, api):
     tokens = {name: token_for(user) for name, user in users.items()}
 
     class Cast:
+        people = users
+
         def post(self, who: str, text: str) -> str:
             response = api.post("/stream/0/posts", tokens[who], data={"text": text})
             assert response.status_code == 200, response.content
@@ -56,6 +61,16 @@ def cast(make_user, token_for, api):
 
         def stream(self, who: str) -> list[dict]:
             return stream_of(api, tokens[who])
+
+        def token(self, user: User) -> str:
+            return token_for(user)
+
+        def ids(self, who: str) -> list[str]:
+            return [p["id"] for p in self.stream(who)]
+
+        def merged(self, who: str, post_id: str) -> None:
+            """Wait for a follow's merge (on the worker) to bring ``post_id`` in."""
+            wait_for(lambda: post_id in self.ids(who), 60, f"post {post_id} merged")
 
     return Cast()
 
@@ -98,6 +113,61 @@ def test_after_the_dedupe_window_a_new_repost_shows_again(cast):
         second = cast.repost("D", original)
         fanned_out(second)
         assert [p["id"] for p in cast.stream("C")] == [second, first]
+
+
+def dedupe_keys(original: str | int) -> list[bytes]:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    pattern = f"{settings.REPOST_DEDUPE_KEY_PREFIX}shown:{{{original}}}:*"
+    return list(client.scan_iter(match=pattern, count=1000))
+
+
+def test_an_original_merged_by_a_follow_then_reposted_by_a_followee_is_withheld(cast):
+    with celery_worker():
+        cast.follow("C", "B")
+        cast.follow("D", "B")
+        original = cast.post("A", "seen through a follow")
+        fanned_out(original)
+        cast.follow("C", "A")  # the merge, not the fan-out, shows C the original
+        cast.merged("C", original)
+        assert dedupe_keys(original) == [], "an original's fan-out and merge write no keys"
+        repost = cast.repost("B", original)
+        fanned_out(repost)
+        assert cast.ids("C") == [original]
+        # D, who follows only B, had not been shown it: the repost reaches them, and its
+        # delivery is the one key written (C was answered from the stream table).
+        assert cast.ids("D") == [repost]
+        assert dedupe_keys(original) == [
+            f"{settings.REPOST_DEDUPE_KEY_PREFIX}shown:{{{original}}}:{cast.people['D'].pk}".encode()
+        ]
+
+
+def test_a_follow_merge_never_brings_in_reposts_of_the_followers_own_posts(cast):
+    with celery_worker():
+        mine = cast.post("C", "mine")
+        theirs = cast.post("B", "theirs")
+        repost = cast.repost("B", mine)
+        fanned_out(repost)
+        cast.follow("C", "B")
+        cast.merged("C", theirs)
+        assert repost not in cast.ids("C")
+        # Nor does the fan-out of a later repost by someone C follows.
+        cast.follow("C", "D")
+        again = cast.repost("D", mine)
+        fanned_out(again)
+        assert again not in cast.ids("C") and cast.ids("C").count(mine) == 1
+
+
+def test_a_repost_after_the_window_shows_again_where_a_merge_showed_the_original(cast):
+    with celery_worker(REPOST_DEDUPE_SECONDS="2"):
+        cast.follow("C", "B")
+        original = cast.post("A", "long ago")
+        fanned_out(original)
+        cast.follow("C", "A")
+        cast.merged("C", original)
+        time.sleep(2.5)  # the window, configured for this worker, has passed since the merge
+        repost = cast.repost("B", original)
+        fanned_out(repost)
+        assert cast.ids("C") == [repost, original]
 
 
 def many_followers(author: User, count: int) -> list[int]:
@@ -187,3 +257,30 @@ def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oau
         assert StreamItem.objects.filter(owner=reader, post_id=post_id).exists()
     finally:
         redis_server.stop()
+
+
+def test_a_celebritys_fan_out_on_its_own_queue_never_delays_ordinary_tasks(cast, make_user, api):
+    celebrity = make_user("celebrity")
+    many_followers(celebrity, 10_000)
+    slow = {"FANOUT_BATCH_SIZE": "250", "FANOUT_BATCH_PAUSE_SECONDS": "0.1"}
+    fan_out_queue, ordinary = [settings.FANOUT_QUEUE], [settings.CELERY_TASK_DEFAULT_QUEUE]
+    with (
+        celery_worker(queues=fan_out_queue, **slow) as fan_out_worker,
+        celery_worker(queues=ordinary, **slow) as ordinary_worker,
+    ):
+        earlier = cast.post("D", "before the follow")
+        fanned_out(earlier)  # on the fan-out queue's worker: the other takes no fan-out
+        post = api.post("/stream/0/posts", cast.token(celebrity), data={"text": "to everyone"})
+        post_id = post.json()["data"]["id"]
+        wait_for(
+            lambda: StreamItem.objects.filter(post_id=post_id).count() > 500,
+            60,
+            "the celebrity's fan-out to be under way",
+        )
+        cast.follow("C", "D")  # a follow's merge: an ordinary task
+        cast.merged("C", earlier)
+        assert FanOut.objects.get(post_id=post_id).completed_at is None, "it waited for nothing"
+        fanned_out(post_id, timeout=120)
+        assert "fan_out_post[" in fan_out_worker.output()
+        assert "fan_out_post[" not in ordinary_worker.output()
+        assert "merge_followee[" in ordinary_worker.output()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 
 class StreamItem(models.Model):
@@ -20,6 +21,10 @@ class StreamItem(models.Model):
     )
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="stream_items")
     is_mention = models.BooleanField(default=False)
+    # When the row was written (the database's clock, so bulk inserts that name no column get
+    # it too): "was the owner shown this post in the last week" is answered from here and the
+    # (owner, post) index, so an original's fan-out needs no dedupe key (streams/dedupe.py).
+    delivered_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         constraints = [

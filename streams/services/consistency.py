@@ -12,7 +12,8 @@ fan-out follows, and has to change with them:
 - a row is mention-only (unified stream, not personal) exactly when its post is neither the
   owner's nor a followee's;
 - a followee's repost of A is there only if nothing showed the owner A before it within the
-  dedupe window (A itself, or another repost of A), and it is there whenever nothing did.
+  dedupe window (a personal-stream row of A itself, or of another repost of A, delivered
+  within the window), and it is there whenever nothing did; never if the owner wrote A.
 
 Posts whose fan-out is still pending are left out. Rows that were deleted since (an unreposted
 repost) cannot be seen here, so a run that deletes reposts can show "missing repost" falsely;
@@ -136,13 +137,14 @@ REPOST_SHOWN_TWICE = f"""
 SELECT s.owner_id, r.id, r.repost_of_id, (
     SELECT min(e.post_id) FROM {{stream}} e JOIN {{post}} q ON q.id = e.post_id
     WHERE e.owner_id = s.owner_id AND e.id < s.id AND {SHOWS_A}
-      AND q.created_at >= r.created_at - %s)
+      AND e.delivered_at >= s.delivered_at - %s)
 FROM {{stream}} s JOIN {{post}} r ON r.id = s.post_id
 WHERE r.repost_of_id IS NOT NULL AND r.user_id <> s.owner_id AND NOT s.is_mention
-  AND EXISTS (
+  AND (EXISTS (
     SELECT 1 FROM {{stream}} e JOIN {{post}} q ON q.id = e.post_id
     WHERE e.owner_id = s.owner_id AND e.id < s.id AND {SHOWS_A}
-      AND q.created_at >= r.created_at - %s)
+      AND e.delivered_at >= s.delivered_at - %s)
+    OR s.owner_id = (SELECT a.user_id FROM {{post}} a WHERE a.id = r.repost_of_id))
 ORDER BY 1, 2 LIMIT %s
 """
 
@@ -152,12 +154,13 @@ REPOST_MISSING = f"""
 SELECT f.follower_id, r.id, r.repost_of_id FROM {{post}} r
 JOIN {{fan_out}} fo ON fo.post_id = r.id AND fo.completed_at IS NOT NULL
 JOIN {{follow}} f ON f.followee_id = r.user_id AND f.created_at <= r.created_at
+JOIN {{post}} a ON a.id = r.repost_of_id AND a.user_id <> f.follower_id
 WHERE r.repost_of_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM {{stream}} s WHERE s.owner_id = f.follower_id AND s.post_id = r.id)
   AND NOT EXISTS (
     SELECT 1 FROM {{stream}} e JOIN {{post}} q ON q.id = e.post_id
     WHERE e.owner_id = f.follower_id AND q.id <> r.id AND {SHOWS_A}
-      AND q.created_at >= r.created_at - %s AND q.created_at <= fo.completed_at)
+      AND e.delivered_at >= r.created_at - %s AND e.delivered_at <= fo.completed_at)
 ORDER BY 1, 2 LIMIT %s
 """
 
@@ -186,6 +189,8 @@ def stream_violations() -> dict[str, list[str]]:
         ],
         "repost shown twice": [
             f"user {o} got repost {r} of post {a} after post {e} had shown it"
+            if e
+            else f"user {o} got repost {r} of their own post {a}"
             for o, r, a, e in _rows(REPOST_SHOWN_TWICE, [window, window])
         ],
         "repost missing": [

@@ -1,9 +1,9 @@
 """Fan-out on write: copying a post into the streams of its author, followers and mentioned users.
 
 Rows are written in batches with bulk inserts that skip rows already there, so delivering the
-same batch twice (a retried task) changes nothing. For a repost, each batch first claims the
-followers in the dedupe store (one round trip) and only those who were not shown the original
-recently get the row.
+same batch twice (a retried task) changes nothing. For a repost, each batch first leaves out the
+followers whose stream shows the original already (``dedupe.already_shown``), then claims the
+rest in the dedupe store (one round trip); only those get the row. An original writes no key.
 
 bench/fanout measures this against a bare bulk insert of the same rows.
 """
@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from posts.models import Post, PostMention
 from users.models import Follow, User
 
-from ..dedupe import dedupe_store
+from ..dedupe import already_shown, dedupe_store, showing_posts
 from ..models import FanOut, StreamItem
 
 
@@ -83,17 +86,20 @@ def write_rows(
 def deliver_post(post: Post) -> int:
     """Write ``post`` into every stream it belongs in; returns how many owners were offered it."""
     dedupe = dedupe_store()
-    original_id = post.repost_of_id or post.pk
+    original_id = post.repost_of_id
     # The author always sees their own post or repost.
     write_rows([post.user_id], post.pk)
-    dedupe.record([post.user_id], original_id, post.pk)
     offered = 1
+    showing = showing_posts(original_id, post.pk) if original_id else []
+    # Nobody is shown a repost of their own post: their stream holds the post itself.
+    author = Post.objects.filter(pk=original_id).values_list("user_id", flat=True).first()
     for batch in follower_batches(post.user_id, settings.FANOUT_BATCH_SIZE):
-        if post.repost_of_id:
-            allowed = dedupe.claim(batch, original_id, post.pk)
+        if original_id:
+            shown = already_shown(batch, showing)
+            shown.add(author)
+            allowed = dedupe.claim([o for o in batch if o not in shown], original_id, post.pk)
         else:
             allowed = batch
-            dedupe.record(batch, original_id, post.pk)
         write_rows(allowed, post.pk, fresh=True)
         offered += len(batch)
         if settings.FANOUT_BATCH_PAUSE_SECONDS:
@@ -121,6 +127,8 @@ def merge_followee(follower_id: int, followee_id: int) -> None:
     """A new follow: the followee's recent posts join the follower's stream, oldest first so the
     newest ends on top. Their posts already there only because they mentioned the follower are
     merged the same way (written again as followed rows), so they join the personal stream.
+    Their reposts follow the fan-out's dedupe: none of the follower's own posts, and none of an
+    original the follower's stream shows already (``withheld_reposts``).
 
     The merge and an unfollow's removal may run in either order, or at once: each locks the two
     users as the graph's changes do (``User.objects.lock``) and acts on the graph as it is then,
@@ -133,13 +141,29 @@ def merge_followee(follower_id: int, followee_id: int) -> None:
         mentions = StreamItem.objects.filter(
             owner_id=follower_id, post__user_id=followee_id, is_mention=True
         )
-        merged = set(recent.values_list("id", flat=True)[: settings.FOLLOW_MERGE_POSTS])
+        candidates = list(recent.values_list("id", "repost_of_id")[: settings.FOLLOW_MERGE_POSTS])
+        withheld = withheld_reposts(follower_id, {o for _, o in candidates if o})
+        merged = {post_id for post_id, original in candidates if original not in withheld}
         merged.update(mentions.values_list("post_id", flat=True))
         mentions.delete()
         StreamItem.objects.bulk_create(
             [StreamItem(owner_id=follower_id, post_id=post_id) for post_id in sorted(merged)],
             ignore_conflicts=True,
         )
+
+
+def withheld_reposts(follower_id: int, originals: set[int]) -> set[int]:
+    """Of ``originals`` (reposted by someone just followed), those whose reposts the follower
+    is not to be shown: their own posts (ever), and those their personal stream showed within
+    the dedupe window, as the original or as another repost of it."""
+    if not originals:
+        return set()
+    own = Post.objects.filter(pk__in=originals, user_id=follower_id).values_list("id", flat=True)
+    since = timezone.now() - timedelta(seconds=settings.REPOST_DEDUPE_SECONDS)
+    rows = StreamItem.objects.filter(owner_id=follower_id, is_mention=False, delivered_at__gt=since)
+    shown = rows.filter(Q(post_id__in=originals) | Q(post__repost_of_id__in=originals))
+    seen = shown.annotate(original=Coalesce("post__repost_of_id", "post_id"))
+    return {*own, *seen.values_list("original", flat=True)}
 
 
 def remove_followee(follower_id: int, followee_id: int) -> None:

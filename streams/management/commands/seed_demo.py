@@ -320,6 +320,8 @@ class Command(BaseCommand):
         window = timedelta(seconds=settings.REPOST_DEDUPE_SECONDS)
         with indexes_built_after(StreamItem):
             counts["stream rows"] = writer.write(
-                StreamItem, ["owner_id", "post_id", "is_mention"], plan.stream_rows(window)
+                StreamItem,
+                ["owner_id", "post_id", "is_mention", "delivered_at"],
+                plan.stream_rows(window),
             )
         return counts
