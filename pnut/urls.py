@@ -7,9 +7,9 @@ from django.urls import path, re_path
 from adn_api.dialects import PNUT
 from adn_api.views import UnknownRouteView
 from entities.views import TextProcessView
+from files import views as files
 from messaging import views as messaging
 from messaging.options import BROADCAST
-from files import views as files
 from posts import views as posts
 from streams import views as streams
 from users import views as users
