@@ -395,7 +395,7 @@ def parse_text(
             ):
                 found.append((start, end, 3, url))
 
-    if known_users and ("@" in text or "＠" in text):
+    if known_users:
         for start, end, name in find_mentions(text):
             user = known_users.get(name.lower())
             if user is None:
@@ -403,11 +403,10 @@ def parse_text(
             if blockers and _blocked(blockers, start, end, "mention", text[start:end]):
                 continue
             found.append((start, end, 0, user))
-    if "#" in text or "＃" in text:
-        for start, end, name in find_hashtags(text):
-            if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
-                continue
-            found.append((start, end, 1, name))
+    for start, end, name in find_hashtags(text):
+        if blockers and _blocked(blockers, start, end, "hashtag", text[start:end]):
+            continue
+        found.append((start, end, 1, name))
     if len(found) > 1:
         found.sort(key=_first)
 
@@ -491,7 +490,13 @@ def _escape_text(s: str) -> str:
 
 def _escape_attr(value: object) -> str:
     s = value if isinstance(value, str) else str(value)
+    if s.isalnum():  # ids, usernames, most hashtags: one scan
+        return s
     return _html.escape(s) if _needs_escape(s) else s
+
+
+def _escape_segment(s: str) -> str:
+    return _html.escape(s).replace("\n", "<br>")
 
 
 def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> str:
@@ -500,7 +505,7 @@ def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> 
     if not items:
         return f"{_HTML_OPEN}{_escape_text(text)}{_HTML_CLOSE}"
     # Most texts have nothing to escape at all: then no segment has either.
-    escape = _escape_text if _needs_escape(text) else str
+    escape = _escape_segment if _needs_escape(text) else str
     out = [_HTML_OPEN]
     append = out.append
     cursor = 0

@@ -120,8 +120,8 @@ def _index(cp: int) -> int:
     """Where code point ``cp`` is in ``_CODE_POINTS``."""
     if cp < 0xD800:
         return cp
-    if cp < 0x40000:
-        return cp - 0x800
+    if cp < 0xE0000:  # (code points of planes 4-13 are not in it: where plane 14 starts)
+        return min(cp, 0x40000) - 0x800
     return min(cp, 0xE0200) - 0x800 - (0xE0000 - 0x40000)
 
 
@@ -194,17 +194,18 @@ _last_mentions: tuple[str, tuple[tuple[int, int, str], ...]] = ("", ())
 def find_mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, name)`` of every ``@name`` (or ``＠name``); ``end`` is exclusive."""
     global _last_mentions
-    if "＠" in text:
-        pattern = _MENTION_RE
-    elif "@" in text:
-        pattern = _ASCII_MENTION_RE
-    else:
-        return ()
     last = _last_mentions  # (one read: another thread may replace it meanwhile)
     if last[0] is text:
         return last[1]
+    if "@" in text:
+        full_width = "＠" in text
+    elif "＠" in text:
+        full_width = True
+    else:
+        return ()
+    pattern = _MENTION_RE if full_width else _ASCII_MENTION_RE
     found = tuple((m.start(), m.end(), m.group(1)) for m in pattern.finditer(text))
-    if "t@" in text or "T@" in text or "t＠" in text or "T＠" in text:
+    if "t@" in text or "T@" in text or (full_width and ("t＠" in text or "T＠" in text)):
         rt = [(m.start(1), m.end(), m.group(2)) for m in _RT_MENTION_RE.finditer(text)]
         if rt:
             found = tuple(sorted({*found, *rt}))
