@@ -173,7 +173,7 @@ class _Link:
     start: int
     end: int
     url: str
-    host: str = ""  # for the anti-phishing amendment; "" for detected links
+    host: str = ""  # for the anti-phishing amendment
     index: int | None = None  # position in entities.links, for error messages
     process_template: bool = True
 
@@ -377,7 +377,8 @@ def parse_text(
     # URL spans: linked when detection is on and they are http(s) and clear of
     # client links; in every case nothing inside them is a mention/hashtag.
     url_spans = find_urls(text)
-    # (start, end, kind, payload) with kind 0 = mention, 1 = hashtag, 2 = link
+    # (start, end, kind, payload) with kind 0 = mention, 1 = hashtag, 2 = client link (a
+    # _Link), 3 = detected link (its url)
     found: list[tuple[int, int, int, Any]] = []
     blockers: list[tuple[int, int, _Link | None]] = []
     if client_links:
@@ -392,9 +393,9 @@ def parse_text(
                 and url is not None
                 and not any(start < c.end and c.start < end for c in client_links)
             ):
-                found.append((start, end, 2, _Link(start, end, url)))
+                found.append((start, end, 3, url))
 
-    if known_users and ("@" in text or "＠" in text):
+    if known_users:
         for start, end, name in find_mentions(text):
             user = known_users.get(name.lower())
             if user is None:
@@ -402,11 +403,10 @@ def parse_text(
             if blockers and _blocked(blockers, start, end, "mention", text[start:end]):
                 continue
             found.append((start, end, 0, user))
-    if "#" in text or "＃" in text:
-        for start, end, name in find_hashtags(text):
-            if blockers and _blocked(blockers, start, end, "hashtag", "#" + name):
-                continue
-            found.append((start, end, 1, name))
+    for start, end, name in find_hashtags(text):
+        if blockers and _blocked(blockers, start, end, "hashtag", text[start:end]):
+            continue
+        found.append((start, end, 1, name))
     if len(found) > 1:
         found.sort(key=_first)
 
@@ -437,12 +437,16 @@ def parse_text(
         elif kind == 1:
             entity = {"name": payload, "pos": pos, "len": length}
             hashtags.append(entity)
+        elif kind == 3:  # detected links show their own url: never amended
+            entity = {"text": text[start:end], "url": payload, "pos": pos, "len": length}
+            out_links.append(entity)
+            kind = 2
         else:
             link: _Link = payload
             anchor = text[start:end]
             entity = {"text": anchor, "url": link.url, "pos": pos, "len": length}
-            host = link.host  # detected links show their own url: never amended
-            if host and not _shows_own_domain(anchor, host):
+            host = link.host
+            if not _shows_own_domain(anchor, host):
                 amendment = f" [{host}]"
                 pieces.append(text[last:end])
                 pieces.append(amendment)
@@ -486,7 +490,13 @@ def _escape_text(s: str) -> str:
 
 def _escape_attr(value: object) -> str:
     s = value if isinstance(value, str) else str(value)
+    if s.isalnum():  # ids, usernames, most hashtags: one scan
+        return s
     return _html.escape(s) if _needs_escape(s) else s
+
+
+def _escape_segment(s: str) -> str:
+    return _html.escape(s).replace("\n", "<br>")
 
 
 def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> str:
@@ -495,24 +505,25 @@ def _render(text: str, items: list[tuple[int, int, int, Mapping[str, Any]]]) -> 
     if not items:
         return f"{_HTML_OPEN}{_escape_text(text)}{_HTML_CLOSE}"
     # Most texts have nothing to escape at all: then no segment has either.
-    escape = _escape_text if _needs_escape(text) else str
+    escape = _escape_segment if _needs_escape(text) else str
     out = [_HTML_OPEN]
+    append = out.append
     cursor = 0
     for pos, length, kind, entity in items:
         end = pos + length
         if pos > cursor:
-            out.append(escape(text[cursor:pos]))
+            append(escape(text[cursor:pos]))
         inner = escape(text[pos:end])
         if kind == 0:
             user_id, name = entity.get("id", ""), entity.get("name", "")
-            out.append(_MENTION_HTML.format(_escape_attr(user_id), _escape_attr(name), inner))
+            append(_MENTION_HTML.format(_escape_attr(user_id), _escape_attr(name), inner))
         elif kind == 1:
-            out.append(_HASHTAG_HTML.format(_escape_attr(entity.get("name", "")), inner))
+            append(_HASHTAG_HTML.format(_escape_attr(entity.get("name", "")), inner))
         else:
-            out.append(_LINK_HTML.format(_escape_attr(entity["url"]), inner))
+            append(_LINK_HTML.format(_escape_attr(entity["url"]), inner))
         cursor = end
-    out.append(escape(text[cursor:]))
-    out.append(_HTML_CLOSE)
+    append(escape(text[cursor:]))
+    append(_HTML_CLOSE)
     return "".join(out)
 
 

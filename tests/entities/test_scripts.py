@@ -1,9 +1,12 @@
 """Entities in every script: the failures issue 14 listed, as a client would see them."""
 
+import re
+
 import pytest
+import regex
 
 from entities.core import mention_candidates, parse_text
-from entities.detect import TLDS
+from entities.detect import TLDS, unicode_class
 
 USERS = {"name": (7, "name"), "alice": (8, "alice"), "example": (9, "example")}
 
@@ -124,3 +127,24 @@ def test_the_top_level_domains_come_from_the_public_suffix_list():
     assert len(TLDS) > 1400  # every delegated TLD, not a hand-kept few
     assert {"com", "jp", "みんな", "中国", "berlin"} <= TLDS
     assert "bz2" not in TLDS and "baz" not in TLDS
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        r"[\p{WB=ALetter}\p{WB=Hebrew_Letter}\p{WB=Numeric}\p{M}_]",
+        r"[\p{L}\p{M}\p{N}\p{So}]",
+        r"[[\p{L}\p{M}\p{Nd}--\p{ea=W}--\p{ea=F}][!*';:=+,.$/%#\[\]\-\u2013_~&|@()?{}]]",
+    ],
+)
+def test_unicode_classes_translate_exactly_for_every_assigned_code_point(expression):
+    """detect's stdlib-re classes (a BMP bitmap, astral ranges behind a guard, gaps of
+    unassigned code points merged) match what the regex module's class matches."""
+    one = re.compile(unicode_class(expression).one)
+    source = regex.compile(f"(?V1){expression}")
+    unassigned = regex.compile(r"\p{Cn}")
+    for cp in [*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE0200)]:
+        ch = chr(cp)
+        if unassigned.match(ch):
+            continue
+        assert bool(one.fullmatch(ch)) == bool(source.fullmatch(ch)), hex(cp)
