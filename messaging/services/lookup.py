@@ -43,8 +43,16 @@ def parse_ids(ids: str | None, name: str) -> list[int]:
 
 
 def lock_channel(pk: int) -> Channel:
-    """Lock the channel row for the rest of the transaction and read it afresh."""
-    channel = Channel.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=pk)
+    """Lock the channel row for the rest of the transaction and read it afresh. The lock is
+    FOR NO KEY UPDATE: it queues writers of the channel all the same, but lets a fan-out's
+    unread rows (whose foreign key takes KEY SHARE on the channel) in, where FOR UPDATE
+    deadlocked a message against the previous one's fan-out (it holds the subscriptions FOR
+    SHARE while the message updates its author's subscription)."""
+    channel = (
+        Channel.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("owner")
+        .filter(pk=pk)
+    )
     found = channel.first()
     if found is None:
         raise Refused(Reason.NOT_FOUND, f"No channel {pk}.", subject="channel")
