@@ -36,7 +36,13 @@ from .serializers import (
 from .services import channels as channel_services
 from .services import messages as message_services
 from .services import reading
-from .services.lookup import find_own_message, get_channel, get_message, own_message
+from .services.lookup import (
+    channel_to_read,
+    find_own_message,
+    get_channel,
+    get_message,
+    own_message,
+)
 from .services.relations import marker_of
 
 USER = user_token()
@@ -70,11 +76,11 @@ def opens_pm(view: ApiView) -> bool:
     return has_scope(token, "messages")
 
 
-def channel_for(view: ApiView, channel_id: str) -> Channel:
+def channel_for(view: ApiView, channel_id: str, find=get_channel) -> Channel:
     """The channel the URL names, if the viewer may read it (404) and the token opens it
     (403)."""
     pm_ok = opens_pm(view)
-    channel = get_channel(channel_id, viewer_of(view))
+    channel = find(channel_id, viewer_of(view))
     if channel.is_pm and not pm_ok:
         raise ApiException(NEEDS_MESSAGES, code=403)
     return channel
@@ -279,7 +285,7 @@ class MessagesView(ApiView):
     created_status = 200
 
     def get(self, request: Request, channel_id: str):
-        channel = channel_for(self, channel_id)
+        channel = channel_for(self, channel_id, channel_to_read)
         options = message_options(self)
         result = reading.channel_messages(
             viewer_of(self), channel, options.read.filters, read_cursor(request)
