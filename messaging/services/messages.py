@@ -16,7 +16,7 @@ from core.inputs import parse_id
 from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
-from posts.services.annotations import validate_annotations
+from posts.services.posting import checked_content
 from users.models import Block, User
 
 from ..models import Channel, ChannelAcl, ChannelMute, Message, Subscription, Unread
@@ -120,19 +120,9 @@ def _prepare(
     source=None,
     pm: bool = False,
 ) -> dict:
-    text = "" if text is None else text
-    if not isinstance(text, str):
-        raise invalid("text must be a string.")
-    cleaned = validate_annotations(annotations)
-    if machine_only:
-        if pm:
-            raise invalid("PM channels take no machine_only messages.")
-        if text.strip():
-            raise invalid("A machine_only message cannot have text.")
-        if not cleaned:
-            raise invalid("A machine_only message needs at least one annotation.")
-    elif not text.strip():
-        raise invalid("text is required (or machine_only with annotations).")
+    if machine_only and pm:
+        raise invalid("PM channels take no machine_only messages.")
+    text, cleaned = checked_content(text, annotations, machine_only, "message")
     processed = process_post_text(text, entities, limit=MESSAGE_TEXT_MAX_LENGTH)
     reply_pk = None
     if reply_to not in (None, ""):

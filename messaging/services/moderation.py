@@ -8,22 +8,19 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from core.errors import Reason, Refused, invalid
-from core.inputs import storable_text
+from core.errors import Reason, Refused
+from posts.services.reports import check_reason
 from users.models import User
 from users.services.moderation import suspend
 
 from ..models import Message, MessageReport
 from .messages import delete_message
 
-MAX_REASON = 1000
-
 
 def report_message(reporter: User, message: Message, reason: str = "") -> MessageReport:
     """Queue ``message`` (which the reporter found readable) for the admins. Refused (already
     done) when this user reported it before, (invalid) a reason that is not short text."""
-    if not isinstance(reason, str) or len(reason) > MAX_REASON or not storable_text(reason):
-        raise invalid(f"reason must be text of at most {MAX_REASON} characters.")
+    check_reason(reason)
     try:
         with transaction.atomic():
             return MessageReport.objects.create(reporter=reporter, message=message, reason=reason)

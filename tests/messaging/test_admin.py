@@ -13,6 +13,7 @@ from messaging.services import messages
 from messaging.services.moderation import report_message
 from users.models import User
 
+from ..operations.test_moderation import act
 from .support import ADN, ok
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,16 +26,6 @@ def moderator_client(make_user) -> Client:
     client = Client()
     client.force_login(make_user("root", is_staff=True, is_superuser=True))
     return client
-
-
-def act(client: Client, changelist: str, action: str, objects) -> str:
-    response = client.post(
-        changelist,
-        {"action": action, "index": 0, "_selected_action": [o.pk for o in objects]},
-        follow=True,
-    )
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_reported_messages_queue_and_its_actions(
