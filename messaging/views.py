@@ -426,3 +426,33 @@ class MessageSearchView(ApiView):
             include_pm=opens_pm(self),
         )
         return messages_page(self, result, options)
+
+
+class StickyMessagesView(ApiView):
+    """pnut's ``channels/{id}/sticky_messages``: the channel's sticky messages, newest first."""
+
+    access = {"GET": ANY_TOKEN}
+
+    def get(self, request: Request, channel_id: str):
+        channel = channel_for(self, channel_id)
+        options = message_options(self)
+        result = reading.sticky_messages(
+            viewer_of(self), channel, options.read.filters, read_cursor(request)
+        )
+        return messages_page(self, result, options)
+
+
+class StickyView(ApiView):
+    """pnut's ``PUT/DELETE channels/{id}/messages/{id}/sticky`` (editors): the message."""
+
+    access = {"PUT": USER, "DELETE": USER}
+
+    def put(self, request: Request, channel_id: str, message_id: str, sticky: bool = True):
+        channel = channel_for(self, channel_id)
+        message = get_message(channel, message_id, self.viewer)
+        return enveloped(
+            messages_data(self, [message_services.set_sticky(self.viewer, message, sticky)])[0]
+        )
+
+    def delete(self, request: Request, channel_id: str, message_id: str):
+        return self.put(request, channel_id, message_id, sticky=False)

@@ -23,7 +23,7 @@ from ..models import Channel, ChannelAcl, ChannelMute, Message, Subscription, Un
 from ..options import MAX_ACL_USERS, MESSAGE_TEXT_MAX_LENGTH, PM
 from ..tasks import record_fan_out
 from .acl import resolve_users
-from .lookup import check_writer, lock_channel
+from .lookup import check_editor, check_writer, lock_channel
 
 
 def pm_key(user_ids) -> str:
@@ -225,4 +225,16 @@ def delete_message(user: User, message: Message) -> Message:
         if message.reply_to_id:
             Message.objects.filter(pk=message.reply_to_id).update(num_replies=F("num_replies") - 1)
         Unread.objects.filter(message=message).delete()
+    return Message.objects.for_rendering().get(pk=message.pk)
+
+
+def set_sticky(user: User, message: Message, sticky: bool) -> Message:
+    """Stick a message to its channel, or unstick it (pnut): editors only (not allowed
+    otherwise); a deleted message cannot be stuck (deleted)."""
+    with transaction.atomic():
+        channel = lock_channel(message.channel_id)
+        check_editor(user, channel)
+        if sticky and message.is_deleted:
+            raise Refused(Reason.DELETED, f"Message {message.pk} is deleted.", subject="message")
+        Message.objects.filter(pk=message.pk).update(is_sticky=sticky)
     return Message.objects.for_rendering().get(pk=message.pk)

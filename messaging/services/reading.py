@@ -67,6 +67,16 @@ def channel_messages(
     return finish(query.run(**values), cursor)
 
 
+def sticky_messages(
+    viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
+) -> Page:
+    """A page of the channel's sticky messages the viewer may read, newest first."""
+    rows = Message.objects.filter(
+        visible_messages(viewer, filters, channel_readable=True), channel=channel, is_sticky=True
+    )
+    return paginate(rows.for_rendering(), cursor)
+
+
 def user_messages(
     user: User, filters: PostFilters, cursor: Cursor, *, include_pm: bool = True
 ) -> Page:

@@ -183,3 +183,23 @@ def test_pnut_bad_input_is_an_enveloped_400_and_writes_nothing(api, people):
         400,
     )
     assert snapshot() == before
+
+
+def test_sticky_messages_are_kept_by_editors(api, people):
+    users, tokens = people
+    channel = created(
+        api.post(
+            f"{V1}/channels",
+            tokens["alice"],
+            data={"type": "io.pnut.core.chat", "acl": {"write": {"any_user": True}}},
+        )
+    )
+    path = f"{V1}/channels/{channel['id']}"
+    said = created(api.post(f"{path}/messages", tokens["bob"], data={"text": "rules: be kind"}))
+    error(api.put(f"{path}/messages/{said['id']}/sticky", tokens["bob"]), 403)
+    stuck = ok(api.put(f"{path}/messages/{said['id']}/sticky", tokens["alice"]))
+    assert stuck["is_sticky"] is True
+    assert [m["id"] for m in ok(api.get(f"{path}/sticky_messages", tokens["bob"]))] == [said["id"]]
+    unstuck = ok(api.delete(f"{path}/messages/{said['id']}/sticky", tokens["alice"]))
+    assert "is_sticky" not in unstuck
+    assert ok(api.get(f"{path}/sticky_messages", tokens["bob"])) == []
