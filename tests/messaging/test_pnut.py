@@ -203,3 +203,40 @@ def test_sticky_messages_are_kept_by_editors(api, people):
     unstuck = ok(api.delete(f"{path}/messages/{said['id']}/sticky", tokens["alice"]))
     assert "is_sticky" not in unstuck
     assert ok(api.get(f"{path}/sticky_messages", tokens["bob"])) == []
+
+
+def test_my_channels_many_by_id_broadcast_unread_patch_and_deactivate(api, people):
+    users, tokens = people
+    cast = created(
+        api.post(
+            f"{V1}/channels",
+            tokens["alice"],
+            data={"type": "io.pnut.core.broadcast", "acl": {"read": {"public": True}}},
+        )
+    )
+    assert cast["type"] == "io.pnut.core.broadcast"
+    assert [c["id"] for c in ok(api.get(f"{V1}/users/me/channels", tokens["alice"]))] == [
+        cast["id"]
+    ]
+    assert [c["id"] for c in ok(api.get(f"{V1}/channels", tokens["bob"], ids=cast["id"]))] == [
+        cast["id"]
+    ]
+    ok(api.put(f"{V1}/channels/{cast['id']}/subscribe", tokens["bob"]))
+    created(
+        api.post(f"{V1}/channels/{cast['id']}/messages", tokens["alice"], data={"text": "news"})
+    )
+    unread = f"{V1}/users/me/channels/num_unread/broadcast"
+    assert ok(api.get(unread, tokens["bob"])) == 1
+    assert ok(api.delete(unread, tokens["bob"])) == 0
+    assert ok(api.get(unread, tokens["bob"])) == 0
+    patched = ok(
+        api.patch(
+            f"{V1}/channels/{cast['id']}",
+            tokens["alice"],
+            data={"raw": {"io.pnut.core.chat-settings": [{"name": "News"}]}},
+            include_raw=1,
+        )
+    )
+    assert patched["raw"] == {"io.pnut.core.chat-settings": [{"name": "News"}]}
+    gone = ok(api.delete(f"{V1}/channels/{cast['id']}", tokens["alice"]))
+    assert gone["is_active"] is False and gone["you_subscribed"] is False
