@@ -7,6 +7,8 @@ from django.urls import path, re_path
 from adn_api.dialects import PNUT
 from adn_api.views import UnknownRouteView
 from entities.views import TextProcessView
+from messaging import views as messaging
+from messaging.options import BROADCAST
 from posts import views as posts
 from streams import views as streams
 from users import views as users
@@ -55,5 +57,45 @@ urlpatterns = [
     ),
     path("users/<str:user_id>/followers", pnut(users.RelatedUsersView)),
     path("users/<str:user_id>/following", pnut(users.RelatedUsersView, relation="following")),
+    # Channels and messages: App.net's views in pnut's shape (pnut/channels.py).
+    path("channels", pnut(messaging.ChannelCollectionView, created_status=201)),
+    path("channels/search", pnut(messaging.ChannelSearchView)),
+    path("channels/messages", pnut(messaging.MessageCollectionView)),
+    path("channels/messages/search", pnut(messaging.MessageSearchView)),
+    path("channels/<str:channel_id>", pnut(messaging.ChannelView)),
+    path(
+        "channels/<str:channel_id>/subscribe",
+        pnut(messaging.SubscribeView, http_method_names=WRITE),
+    ),
+    path("channels/<str:channel_id>/subscribers", pnut(messaging.SubscribersView)),
+    path(
+        "channels/<str:channel_id>/mute",
+        pnut(
+            messaging.SubscribeView,
+            create=messaging.channel_services.mute,
+            remove=messaging.channel_services.unmute,
+            http_method_names=WRITE,
+        ),
+    ),
+    path("channels/<str:channel_id>/messages", pnut(messaging.MessagesView, created_status=201)),
+    path("channels/<str:channel_id>/messages/<str:message_id>", pnut(messaging.MessageView)),
+    path("channels/<str:channel_id>/sticky_messages", pnut(messaging.StickyMessagesView)),
+    path("channels/<str:channel_id>/messages/<str:message_id>/sticky", pnut(messaging.StickyView)),
+    path("users/me/channels", pnut(messaging.OwnedChannelsView)),
+    path(
+        "users/me/channels/subscribed",
+        pnut(messaging.ChannelCollectionView, subscribed_only=True),
+    ),
+    path("users/me/channels/existing_pm", pnut(messaging.ExistingPmView)),
+    path("users/me/channels/muted", pnut(messaging.MutedChannelsView)),
+    # The documented paths, and the one pnutpy calls (num_unread?channel_types=).
+    path("users/me/channels/num_unread", pnut(messaging.NumUnreadView)),
+    path("users/me/channels/num_unread/pm", pnut(messaging.NumUnreadView)),
+    path(
+        "users/me/channels/num_unread/broadcast",
+        pnut(messaging.NumUnreadView, kind=BROADCAST),
+    ),
+    path("users/me/messages", pnut(messaging.UserMessagesView)),
+    path("markers", pnut(streams.MarkerView)),
     re_path(r"^.*$", pnut(UnknownRouteView)),
 ]

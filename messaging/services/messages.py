@@ -16,14 +16,14 @@ from core.inputs import parse_id
 from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
-from posts.services.annotations import validate_annotations
+from posts.services.posting import checked_content
 from users.models import Block, User
 
 from ..models import Channel, ChannelAcl, ChannelMute, Message, Subscription, Unread
 from ..options import MAX_ACL_USERS, MESSAGE_TEXT_MAX_LENGTH, PM
 from ..tasks import record_fan_out
 from .acl import resolve_users
-from .lookup import check_writer, lock_channel
+from .lookup import check_editor, check_writer, lock_channel
 
 
 def pm_key(user_ids) -> str:
@@ -120,19 +120,9 @@ def _prepare(
     source=None,
     pm: bool = False,
 ) -> dict:
-    text = "" if text is None else text
-    if not isinstance(text, str):
-        raise invalid("text must be a string.")
-    cleaned = validate_annotations(annotations)
-    if machine_only:
-        if pm:
-            raise invalid("PM channels take no machine_only messages.")
-        if text.strip():
-            raise invalid("A machine_only message cannot have text.")
-        if not cleaned:
-            raise invalid("A machine_only message needs at least one annotation.")
-    elif not text.strip():
-        raise invalid("text is required (or machine_only with annotations).")
+    if machine_only and pm:
+        raise invalid("PM channels take no machine_only messages.")
+    text, cleaned = checked_content(text, annotations, machine_only, "message")
     processed = process_post_text(text, entities, limit=MESSAGE_TEXT_MAX_LENGTH)
     reply_pk = None
     if reply_to not in (None, ""):
@@ -187,7 +177,9 @@ def _insert(author: User, channel: Channel, prepared: dict) -> Message:
 
 
 def _subscribe_author(author: User, channel: Channel, message: Message) -> None:
-    """One's own message is read, and (unless muted) one is subscribed to where one writes."""
+    """Writing reads the channel up to one's own message, and (unless one muted it) one is
+    subscribed to where one writes."""
+    Unread.objects.filter(user=author, channel=channel, message_id__lt=message.pk).delete()
     if ChannelMute.objects.filter(channel=channel, user=author).exists():
         return
     updated = Subscription.objects.filter(channel=channel, user=author).update(
@@ -233,4 +225,16 @@ def delete_message(user: User, message: Message) -> Message:
         if message.reply_to_id:
             Message.objects.filter(pk=message.reply_to_id).update(num_replies=F("num_replies") - 1)
         Unread.objects.filter(message=message).delete()
+    return Message.objects.for_rendering().get(pk=message.pk)
+
+
+def set_sticky(user: User, message: Message, sticky: bool) -> Message:
+    """Stick a message to its channel, or unstick it (pnut): editors only (not allowed
+    otherwise); a deleted message cannot be stuck (deleted)."""
+    with transaction.atomic():
+        channel = lock_channel(message.channel_id)
+        check_editor(user, channel)
+        if sticky and message.is_deleted:
+            raise Refused(Reason.DELETED, f"Message {message.pk} is deleted.", subject="message")
+        Message.objects.filter(pk=message.pk).update(is_sticky=sticky)
     return Message.objects.for_rendering().get(pk=message.pk)
