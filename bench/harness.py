@@ -1,4 +1,4 @@
-"""What bench/fanout and bench/stream_read share: a seeded bench database, and real processes.
+"""What the benches share: a seeded bench database, real processes, gunicorn measured by wrk.
 
 A bench database is created, migrated and filled by ``manage.py seed_demo`` the first time, and
 reused afterwards: the seed's arguments are kept as the database's comment, so a database seeded
@@ -8,14 +8,20 @@ with other sizes (or holding anything else) is never reused by mistake, nor wipe
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -123,23 +129,33 @@ def manage(db_url: str, *args: str) -> None:
 
 def seeded_database(url: str, seed_args: list[str], *, reseed: bool) -> str:
     """``url``'s database, migrated and seeded with ``seed_args`` (created if missing)."""
-    signature = "seed_demo " + " ".join(seed_args)
+    return prepared_database(
+        url,
+        "seed_demo " + " ".join(seed_args),
+        lambda: manage(url, "seed_demo", *seed_args),
+        reseed=reseed,
+    )
+
+
+def prepared_database(url: str, signature: str, fill: Callable[[], None], *, reseed: bool) -> str:
+    """``url``'s database, migrated and filled once by ``fill`` (created if missing); the
+    ``signature`` kept as its comment tells a later run it may reuse it."""
     comment = _comment(url)
     if comment is None or reseed:
         _create(url, drop=comment is not None)
     elif comment not in ("", signature):
         raise SystemExit(
-            f"{_name(url)} was seeded with other sizes ({comment!r}); pass --reseed to drop and "
-            "seed it again."
+            f"{_name(url)} was filled otherwise ({comment!r}); pass --reseed to drop and "
+            "fill it again."
         )
     manage(url, "migrate", "--verbosity", "0")
     if _comment(url) != signature:
-        print(f"seeding {_name(url)}: {signature} (once; later runs reuse it)", flush=True)
+        print(f"filling {_name(url)}: {signature} (once; later runs reuse it)", flush=True)
         try:
-            manage(url, "seed_demo", *seed_args)
+            fill()
         except subprocess.CalledProcessError:
             raise SystemExit(
-                f"{_name(url)} could not be seeded (see above); --reseed drops it and starts again."
+                f"{_name(url)} could not be filled (see above); --reseed drops it and starts again."
             ) from None
         with psycopg.connect(url) as conn:
             conn.execute(
@@ -207,3 +223,99 @@ def migrated_database(url: str) -> str:
         _create(url, drop=False)
     manage(url, "migrate", "--verbosity", "0")
     return url
+
+
+@dataclass
+class Server:
+    """A gunicorn serving the project, and the token its requests carry."""
+
+    base: str = ""
+    token: str = ""
+
+    def get(self, path: str) -> dict:
+        request = urllib.request.Request(
+            self.base + path, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def answers(self, path: str) -> bool:
+        try:
+            return self.get(path)["meta"]["code"] == 200
+        except OSError:
+            return False
+
+
+def gunicorn(
+    stack: ExitStack,
+    server: Server,
+    env: dict[str, str],
+    *,
+    workers: int | None = None,
+    threads: int | None = None,
+) -> None:
+    """Serve the project as deployed (deploy/gunicorn.conf.py: sync workers, 2 per core + 1) on
+    127.0.0.1, neither recycling nor lazily loading workers in the middle of a measurement,
+    with a one-second rate-limit window and no log line per request; sets ``server.base``."""
+    port = free_port()
+    env = {**env, "RATE_LIMIT": "1000000/second", "LOG_LEVEL": "WARNING"}
+    expected = workers or min(2 * os.cpu_count() + 1, 9)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config=deploy/gunicorn.conf.py",
+        f"--bind=127.0.0.1:{port}",
+        *([f"--workers={workers}"] if workers else []),
+        *([f"--threads={threads}"] if threads else []),
+        "--max-requests=0",
+        "--preload",  # every worker starts with the application loaded
+        "--log-level=info",
+    ]
+    stack.enter_context(
+        process(command, env, lambda log: log.count("Booting worker") >= expected, "gunicorn")
+    )
+    server.base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: server.answers("/stream/0/config"), 180, "gunicorn to answer", poll=0.5)
+
+
+def wrk(server: Server, path: str, seconds: int, connections: int) -> float:
+    """Requests per second; every response must have been a 200."""
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Authorization: Bearer {server.token}",
+            server.base + path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        raise SystemExit(f"{match.group(1)} responses to {path} were not 200:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def measure(
+    jobs: list[tuple[str, Server, str]], *, rounds: int, duration: int, connections: int
+) -> dict[str, float]:
+    """The median requests/s of each job, measured in turns (ABAB…, so that a change in the
+    machine's load hits all alike) after a warm-up of each."""
+    for _, server, path in jobs:
+        wrk(server, path, 2, connections)
+    results: dict[str, list[float]] = {name: [] for name, _, _ in jobs}
+    for n in range(1, rounds + 1):
+        for name, server, path in jobs:
+            results[name].append(wrk(server, path, duration, connections))
+        print(
+            f"round {n}: " + ", ".join(f"{k} {v[-1]:,.0f} req/s" for k, v in results.items()),
+            flush=True,
+        )
+    return {name: statistics.median(values) for name, values in results.items()}

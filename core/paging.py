@@ -33,6 +33,17 @@ class Cursor:
     def has_special_ids(self) -> bool:
         return isinstance(self.since_id, str) or isinstance(self.before_id, str)
 
+    def shape(self) -> Cursor:
+        """This cursor with its bounds' values left out: what a compiled page's key holds
+        (``core.compiled``), whose bounds are stand-ins given on each run."""
+        return Cursor(
+            count=self.count,
+            since_id=None if self.since_id is None else 0,
+            before_id=None if self.before_id is None else 0,
+            since_inclusive=self.since_inclusive,
+            before_inclusive=self.before_inclusive,
+        )
+
     def plain(self) -> Cursor:
         """This cursor, refusing the marker names: for lists that keep no marker."""
         for name, value in (("since_id", self.since_id), ("before_id", self.before_id)):

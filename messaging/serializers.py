@@ -109,6 +109,8 @@ class MessagePage:
             "num_replies": message.num_replies,
             "machine_only": message.machine_only,
         }
+        if message.is_sticky:
+            data["is_sticky"] = True  # pnut's; App.net clients ignore it
         if deleted:
             data["is_deleted"] = True  # as App.net's delete example: no text, no html
         else:

@@ -36,7 +36,13 @@ from .serializers import (
 from .services import channels as channel_services
 from .services import messages as message_services
 from .services import reading
-from .services.lookup import find_own_message, get_channel, get_message, own_message
+from .services.lookup import (
+    channel_to_read,
+    find_own_message,
+    get_channel,
+    get_message,
+    own_message,
+)
 from .services.relations import marker_of
 
 USER = user_token()
@@ -70,11 +76,11 @@ def opens_pm(view: ApiView) -> bool:
     return has_scope(token, "messages")
 
 
-def channel_for(view: ApiView, channel_id: str) -> Channel:
+def channel_for(view: ApiView, channel_id: str, find=get_channel) -> Channel:
     """The channel the URL names, if the viewer may read it (404) and the token opens it
     (403)."""
     pm_ok = opens_pm(view)
-    channel = get_channel(channel_id, viewer_of(view))
+    channel = find(channel_id, viewer_of(view))
     if channel.is_pm and not pm_ok:
         raise ApiException(NEEDS_MESSAGES, code=403)
     return channel
@@ -279,7 +285,7 @@ class MessagesView(ApiView):
     created_status = 200
 
     def get(self, request: Request, channel_id: str):
-        channel = channel_for(self, channel_id)
+        channel = channel_for(self, channel_id, channel_to_read)
         options = message_options(self)
         result = reading.channel_messages(
             viewer_of(self), channel, options.read.filters, read_cursor(request)
@@ -420,3 +426,33 @@ class MessageSearchView(ApiView):
             include_pm=opens_pm(self),
         )
         return messages_page(self, result, options)
+
+
+class StickyMessagesView(ApiView):
+    """pnut's ``channels/{id}/sticky_messages``: the channel's sticky messages, newest first."""
+
+    access = {"GET": ANY_TOKEN}
+
+    def get(self, request: Request, channel_id: str):
+        channel = channel_for(self, channel_id)
+        options = message_options(self)
+        result = reading.sticky_messages(
+            viewer_of(self), channel, options.read.filters, read_cursor(request)
+        )
+        return messages_page(self, result, options)
+
+
+class StickyView(ApiView):
+    """pnut's ``PUT/DELETE channels/{id}/messages/{id}/sticky`` (editors): the message."""
+
+    access = {"PUT": USER, "DELETE": USER}
+
+    def put(self, request: Request, channel_id: str, message_id: str, sticky: bool = True):
+        channel = channel_for(self, channel_id)
+        message = get_message(channel, message_id, self.viewer)
+        return enveloped(
+            messages_data(self, [message_services.set_sticky(self.viewer, message, sticky)])[0]
+        )
+
+    def delete(self, request: Request, channel_id: str, message_id: str):
+        return self.put(request, channel_id, message_id, sticky=False)

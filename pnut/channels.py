@@ -94,6 +94,8 @@ class PnutMessages:
         }
         if adn["reply_to"]:
             data["reply_to"] = adn["reply_to"]
+        if adn.get("is_sticky"):
+            data["is_sticky"] = True
         if deleted:
             data["is_deleted"] = True  # and no content, as for pnut posts
         else:

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from diaspora.serializers import numbered_guid
+from messaging.services.conversations import start_conversation
 from posts.services.posting import create_post
 from posts.services.stars import star
 from reposts.services import repost
@@ -57,7 +59,7 @@ class Tally:
 
 
 def seed(issue_token: Callable[[User], str]) -> Seeded:
-    """A few users who follow each other, posts, a reply, a star and a repost."""
+    """A few users who follow each other, posts, a reply, a star, a repost and a conversation."""
     users = [
         User.objects.create_user(username=name, password=f"pw-{name}-secret")
         for name in ("fuzzer", "fuzz_friend", "fuzz_other")
@@ -71,12 +73,14 @@ def seed(issue_token: Callable[[User], str]) -> Seeded:
     star(viewer, posts[1])
     repost(viewer, posts[2])
     post_ids = [str(p.pk) for p in [*posts, reply]]
+    # A diaspora conversation of the viewer's: its routes share posts' {guid}.
+    conversation, _ = start_conversation(viewer, [friend.pk], subject="fuzz", text="hello")
     return Seeded(
         token=issue_token(viewer),
         path_values={
             "user_id": ["me", *(str(u.pk) for u in users), *(f"@{u.username}" for u in users)],
             "post_id": post_ids,
-            "guid": [p.guid for p in posts],
+            "guid": [*(p.guid for p in posts), numbered_guid(conversation.pk)],
             "comment_guid": [reply.guid],
             "hashtag": ["fuzz"],
         },

@@ -14,29 +14,10 @@ from django.db import connection
 from posts.models import Post, Star
 from users.models import User
 
+from .concurrency import run_together
 from .post_support import POSTS, assert_counters_match_rows, quick_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(calls: list) -> list[tuple[int, dict]]:
-    """Run ``(method, path, token)`` calls at once (a barrier releases them together); returns
-    each one's status and body."""
-    from tests.conftest import Api
-
-    barrier = threading.Barrier(len(calls), timeout=60)
-
-    def one(call):
-        method, path, token = call
-        try:
-            barrier.wait()
-            response = Api().call(method, path, token)
-            return response.status_code, response.json()
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(one, calls))
 
 
 def test_fifty_concurrent_reposts_by_one_user_make_one_repost(make_user, token_for):

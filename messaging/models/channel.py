@@ -35,19 +35,24 @@ class ChannelQuerySet(models.QuerySet):
         rows = self.select_related(*RENDER_RELATIONS)
         if viewer is None:
             return rows
-        marker = StreamMarker.objects.filter(
-            user_id=viewer.pk, name=Concat(Value("channel:"), Cast(OuterRef("pk"), CharField()))
-        ).values(
-            fields=JSONObject(
-                id=F("post_id"),
-                last_read_id=F("last_read_id"),
-                percentage=F("percentage"),
-                updated_at=F("updated_at"),
-                version=F("version"),
-                name=F("name"),
-            )
-        )[:1]
-        return rows.annotate(marker_fields=Subquery(marker))
+        return rows.annotate(marker_fields=marker_fields(viewer.pk))
+
+
+def marker_fields(viewer_id) -> Subquery:
+    """The viewer's ``channel:ID`` stream marker of the outer channel, as one JSON object."""
+    marker = StreamMarker.objects.filter(
+        user_id=viewer_id, name=Concat(Value("channel:"), Cast(OuterRef("pk"), CharField()))
+    ).values(
+        fields=JSONObject(
+            id=F("post_id"),
+            last_read_id=F("last_read_id"),
+            percentage=F("percentage"),
+            updated_at=F("updated_at"),
+            version=F("version"),
+            name=F("name"),
+        )
+    )[:1]
+    return Subquery(marker)
 
 
 class Channel(models.Model):

@@ -50,6 +50,7 @@ class Message(models.Model):
     num_replies = models.PositiveIntegerField(default=0)
     machine_only = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    is_sticky = models.BooleanField(default=False)  # pnut's sticky messages, kept by editors
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()

@@ -34,15 +34,18 @@ def readable_channels(viewer, prefix: str = "") -> Q:
     )
 
 
-def visible_messages(viewer, filters: PostFilters) -> Q:
+def visible_messages(viewer, filters: PostFilters, *, channel_readable: bool = False) -> Q:
+    """``channel_readable``: the messages are those of one channel the caller has found
+    readable already (a page of it), so the channel's part of the rule holds for all."""
     condition = Q(user__is_active=True)
     if not filters.include_deleted:
         condition &= Q(is_deleted=False)
     if not filters.include_machine:
         condition &= Q(machine_only=False)
     if viewer is None:
-        return condition & readable_channels(None, "channel__")
-    condition &= readable_channels(viewer, "channel__") | Q(user=viewer)
+        return condition if channel_readable else condition & readable_channels(None, "channel__")
+    if not channel_readable:
+        condition &= readable_channels(viewer, "channel__") | Q(user=viewer)
     condition &= ~Exists(
         Block.objects.filter(
             Q(blocker=viewer, blocked=OuterRef("user_id"))

@@ -101,7 +101,7 @@ def start_conversation(
         raise invalid(f"subject is at most {MAX_SUBJECT_LENGTH} characters.")
     others = destination_ids(author, recipients)
     _check_not_blocked(author, others)
-    prepared = _prepare(text=text, source=source, pm=True)
+    prepared = _prepare(author, text=text, source=source, pm=True)
     with transaction.atomic():
         channel = _conversation_channel(author, others, subject.strip())
         message = _insert(author, channel, prepared)

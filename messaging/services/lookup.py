@@ -8,12 +8,16 @@ the channel row first (``lock_channel``), so concurrent messages queue on it.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from core.compiled import Slots, compiled
 from core.errors import Reason, Refused, invalid
 from core.inputs import parse_id
 from posts.options import BY_ID, PostFilters
 from users.models import User
 
 from ..models import Channel, ChannelAcl, Message
+from ..models.channel import marker_fields
 
 MAX_IDS = 200
 
@@ -33,6 +37,32 @@ def get_channel(channel_id: str | int, viewer: User | None, *, include_pm: bool 
     return channel
 
 
+FIELDS = tuple(field.attname for field in Channel._meta.concrete_fields)
+
+
+def _channel_query(slots: Slots, *, signed_in: bool) -> QuerySet:
+    viewer = slots.viewer if signed_in else None
+    rows = Channel.objects.visible_to(viewer).filter(pk=slots.channel)
+    if not signed_in:
+        return rows.values_list(*FIELDS)
+    return rows.annotate(marker=marker_fields(slots.viewer)).values_list(*FIELDS, "marker")
+
+
+def channel_to_read(channel_id: str | int, viewer: User | None) -> Channel:
+    """``get_channel`` for reading its messages: the channel's own fields and the viewer's
+    ``channel:ID`` marker (``marker_fields``), in one query compiled once (every chat client
+    polls a channel's messages); no owner or recent message joined."""
+    pk = parse_id(str(channel_id), "channel id")
+    signed_in = viewer is not None
+    values = {"channel": pk, **({"viewer": viewer.pk} if signed_in else {})}
+    rows = compiled(_channel_query, signed_in=signed_in).run(**values)
+    if not rows:
+        raise Refused(Reason.NOT_FOUND, f"No channel {pk}.", subject="channel")
+    channel = Channel(**dict(zip(FIELDS, rows[0], strict=False)))
+    channel.marker_fields = rows[0][len(FIELDS)] if signed_in else None
+    return channel
+
+
 def parse_ids(ids: str | None, name: str) -> list[int]:
     if ids is None:
         raise invalid(f"ids is required: a comma-separated list of {name} ids.")
@@ -43,8 +73,16 @@ def parse_ids(ids: str | None, name: str) -> list[int]:
 
 
 def lock_channel(pk: int) -> Channel:
-    """Lock the channel row for the rest of the transaction and read it afresh."""
-    channel = Channel.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=pk)
+    """Lock the channel row for the rest of the transaction and read it afresh. The lock is
+    FOR NO KEY UPDATE: it queues writers of the channel all the same, but lets a fan-out's
+    unread rows (whose foreign key takes KEY SHARE on the channel) in, where FOR UPDATE
+    deadlocked a message against the previous one's fan-out (it holds the subscriptions FOR
+    SHARE while the message updates its author's subscription)."""
+    channel = (
+        Channel.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("owner")
+        .filter(pk=pk)
+    )
     found = channel.first()
     if found is None:
         raise Refused(Reason.NOT_FOUND, f"No channel {pk}.", subject="channel")

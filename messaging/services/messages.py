@@ -16,14 +16,14 @@ from core.inputs import parse_id
 from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
-from posts.services.annotations import validate_annotations
+from posts.services.posting import checked_content
 from users.models import Block, User
 
 from ..models import Channel, ChannelAcl, ChannelMute, Message, Subscription, Unread
 from ..options import MAX_ACL_USERS, MESSAGE_TEXT_MAX_LENGTH, PM
 from ..tasks import record_fan_out
 from .acl import resolve_users
-from .lookup import check_writer, lock_channel
+from .lookup import check_editor, check_writer, lock_channel
 
 
 def pm_key(user_ids) -> str:
@@ -92,7 +92,7 @@ def send_pm(author: User, destinations, **message) -> Message:
     ``post_message`` refuses; nothing is written then."""
     others = destination_ids(author, destinations)
     _check_not_blocked(author, others)
-    prepared = _prepare(**message, pm=True)
+    prepared = _prepare(author, **message, pm=True)
     with transaction.atomic():  # a message refused below leaves no new channel behind
         return _insert(author, _pm_channel(author, others), prepared)
 
@@ -103,7 +103,7 @@ def post_message(author: User, channel: Channel, **message) -> Message:
     text without ``machine_only`` and annotations, machine-only messages in PM channels, bad
     annotations or ``reply_to`` (invalid); in a PM channel, someone on either side of a block
     with the author (blocked)."""
-    prepared = _prepare(**message, pm=channel.is_pm)
+    prepared = _prepare(author, **message, pm=channel.is_pm)
     if channel.is_pm:
         members = list(ChannelAcl.objects.filter(channel=channel).values_list("user_id", flat=True))
         _check_not_blocked(author, [pk for pk in {channel.owner_id, *members} if pk != author.pk])
@@ -111,6 +111,7 @@ def post_message(author: User, channel: Channel, **message) -> Message:
 
 
 def _prepare(
+    author: User,
     *,
     text="",
     reply_to=None,
@@ -120,19 +121,9 @@ def _prepare(
     source=None,
     pm: bool = False,
 ) -> dict:
-    text = "" if text is None else text
-    if not isinstance(text, str):
-        raise invalid("text must be a string.")
-    cleaned = validate_annotations(annotations)
-    if machine_only:
-        if pm:
-            raise invalid("PM channels take no machine_only messages.")
-        if text.strip():
-            raise invalid("A machine_only message cannot have text.")
-        if not cleaned:
-            raise invalid("A machine_only message needs at least one annotation.")
-    elif not text.strip():
-        raise invalid("text is required (or machine_only with annotations).")
+    if machine_only and pm:
+        raise invalid("PM channels take no machine_only messages.")
+    text, cleaned = checked_content(author, text, annotations, machine_only, "message")
     processed = process_post_text(text, entities, limit=MESSAGE_TEXT_MAX_LENGTH)
     reply_pk = None
     if reply_to not in (None, ""):
@@ -235,4 +226,16 @@ def delete_message(user: User, message: Message) -> Message:
         if message.reply_to_id:
             Message.objects.filter(pk=message.reply_to_id).update(num_replies=F("num_replies") - 1)
         Unread.objects.filter(message=message).delete()
+    return Message.objects.for_rendering().get(pk=message.pk)
+
+
+def set_sticky(user: User, message: Message, sticky: bool) -> Message:
+    """Stick a message to its channel, or unstick it (pnut): editors only (not allowed
+    otherwise); a deleted message cannot be stuck (deleted)."""
+    with transaction.atomic():
+        channel = lock_channel(message.channel_id)
+        check_editor(user, channel)
+        if sticky and message.is_deleted:
+            raise Refused(Reason.DELETED, f"Message {message.pk} is deleted.", subject="message")
+        Message.objects.filter(pk=message.pk).update(is_sticky=sticky)
     return Message.objects.for_rendering().get(pk=message.pk)

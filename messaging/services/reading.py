@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import F, QuerySet, TextField
+from django.db.models import Count, F, QuerySet, TextField
 from django.db.models.functions import Cast, Coalesce, Greatest
 
+from core.compiled import Slots, compiled
 from core.errors import Reason, Refused, invalid
 from core.inputs import storable_text
-from core.paging import Cursor, Page, paginate
+from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import parse_marker, save_marker
@@ -23,7 +24,7 @@ from users.models import User, visible_users
 from users.services.lookup import get_user
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
-from ..models.visibility import readable_channels
+from ..models.visibility import readable_channels, visible_messages
 from ..options import BROADCAST, PM
 from .lookup import get_channel, parse_ids
 
@@ -34,12 +35,46 @@ def marker_name(channel: Channel | int) -> str:
     return f"channel:{channel if isinstance(channel, int) else channel.pk}"
 
 
+def _messages_query(
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    viewer = slots.viewer if signed_in else None
+    rows = Message.objects.filter(
+        visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
+    ).for_rendering()
+    since = None if cursor.since_id is None else slots.since
+    before = None if cursor.before_id is None else slots.before
+    return window(rows, cursor, since, before)
+
+
 def channel_messages(
     viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
 ) -> Page:
-    """A page of the channel's messages the viewer may read, newest first (one query)."""
-    rows = Message.objects.visible_to(viewer, filters).filter(channel=channel).for_rendering()
-    return paginate(rows, cursor)
+    """A page of the messages of ``channel`` (which the viewer was allowed to find) that the
+    viewer may read, newest first: one query, compiled once per shape (``core.compiled``), as
+    every chat client polls it."""
+    cursor = cursor.plain()
+    query = compiled(
+        _messages_query, cursor=cursor.shape(), filters=filters, signed_in=viewer is not None
+    )
+    values = {"channel": channel.pk}
+    if viewer is not None:
+        values["viewer"] = viewer.pk
+    if cursor.since_id is not None:
+        values["since"] = cursor.since_id
+    if cursor.before_id is not None:
+        values["before"] = cursor.before_id
+    return finish(query.run(**values), cursor)
+
+
+def sticky_messages(
+    viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
+) -> Page:
+    """A page of the channel's sticky messages the viewer may read, newest first."""
+    rows = Message.objects.filter(
+        visible_messages(viewer, filters, channel_readable=True), channel=channel, is_sticky=True
+    )
+    return paginate(rows.for_rendering(), cursor)
 
 
 def user_messages(
@@ -124,15 +159,23 @@ def subscriber_ids(viewer: User | None, channels: list[Channel]) -> dict[int, li
     return found
 
 
+def _unread_query(slots: Slots) -> QuerySet:
+    return (
+        Unread.objects.filter(
+            user_id=slots.user, channel__type=slots.text("kind"), channel__is_inactive=False
+        )
+        .values("user_id")
+        .annotate(n=Count("channel_id", distinct=True))
+        .values_list("user_id", "n")
+    )
+
+
 def num_unread(user: User, kind: str = PM) -> int:
     """How many channels of ``kind`` the user subscribes to (not muted: muting unsubscribes)
-    have unread messages: a count over the user's own unread rows."""
-    return (
-        Unread.objects.filter(user=user, channel__type=kind, channel__is_inactive=False)
-        .values("channel_id")
-        .distinct()
-        .count()
-    )
+    have unread messages: a count over the user's own unread rows, compiled once (clients
+    poll it)."""
+    rows = compiled(_unread_query).run(user=user.pk, kind=kind)
+    return rows[0][1] if rows else 0
 
 
 def mark_all_read(user: User, kind: str = BROADCAST) -> int:

@@ -60,6 +60,27 @@ def _index_entities(post: Post) -> None:
     PostMention.objects.bulk_create([PostMention(post=post, user_id=u) for u in mentioned])
 
 
+def checked_content(
+    author: User, text, annotations, machine_only: bool, noun: str = "post"
+) -> tuple[str, list[dict]]:
+    """The text and annotations of a new post (or message, ``noun``) by ``author``: text, or a
+    machine-only one with annotations and no text; the files its annotations name must be
+    ``author``'s (files.services.annotations). Refused (invalid) otherwise."""
+    text = "" if text is None else text
+    if not isinstance(text, str):
+        raise invalid("text must be a string.")
+    annotations = check_references(author, validate_annotations(annotations))
+    if machine_only:
+        if text.strip():
+            raise invalid(f"A machine_only {noun} cannot have text.")
+        if not annotations:
+            raise invalid(f"A machine_only {noun} needs at least one annotation.")
+        return "", annotations
+    if not text.strip():
+        raise invalid("text is required (or machine_only with annotations).")
+    return text, annotations
+
+
 def create_post(
     author: User,
     *,
@@ -71,18 +92,7 @@ def create_post(
     source=None,
     is_nsfw: bool = False,
 ) -> Post:
-    text = "" if text is None else text
-    if not isinstance(text, str):
-        raise invalid("text must be a string.")
-    annotations = check_references(author, validate_annotations(annotations))
-    if machine_only:
-        if text.strip():
-            raise invalid("A machine_only post cannot have text.")
-        if not annotations:
-            raise invalid("A machine_only post needs at least one annotation.")
-        text = ""
-    elif not text.strip():
-        raise invalid("text is required (or machine_only with annotations).")
+    text, annotations = checked_content(author, text, annotations, machine_only)
     processed = process_post_text(text, entities)
     target_id = _reply_target_id(reply_to)
     mentions = processed.entities.get("mentions", [])

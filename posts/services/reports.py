@@ -14,10 +14,15 @@ from ..models import Post, Report
 MAX_REASON = 1000
 
 
-def report_post(reporter: User, post: Post, reason: str = "") -> Report:
-    """Refused (already done) when this user already reported this post."""
+def check_reason(reason) -> None:
+    """A report's reason: text of at most MAX_REASON characters that can be stored."""
     if not isinstance(reason, str) or len(reason) > MAX_REASON or not storable_text(reason):
         raise invalid(f"reason must be text of at most {MAX_REASON} characters.")
+
+
+def report_post(reporter: User, post: Post, reason: str = "") -> Report:
+    """Refused (already done) when this user already reported this post."""
+    check_reason(reason)
     try:
         with transaction.atomic():
             return Report.objects.create(reporter=reporter, post=post, reason=reason)

@@ -165,16 +165,9 @@ def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Curs
             cursor.plain()  # refuses them
         cursor = _resolve(cursor, marker, stream, viewer)
     signed_in = viewer is not None
-    shape = Cursor(
-        count=cursor.count,
-        since_id=None if cursor.since_id is None else 0,
-        before_id=None if cursor.before_id is None else 0,
-        since_inclusive=cursor.since_inclusive,
-        before_inclusive=cursor.before_inclusive,
-    )
     query = compiled(
         _page_query,
-        cursor=shape,
+        cursor=cursor.shape(),
         kind=stream.kind,
         humans_only=stream.humans_only,
         filters=filters,
