@@ -38,6 +38,8 @@ def test_the_group_holds_exactly_what_moderation_takes():
         "users.change_user",
         "posts.view_post",
         "posts.change_post",
+        "files.view_file",
+        "files.delete_file",
     }
 
 
