@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import threading
 import time
 from datetime import timedelta
@@ -383,6 +384,10 @@ def test_pnut_files(api, token, alice):
         file["id"]
     ]
     assert api.get(f"{PNUT}/files", token, ids=file["id"]).json()["data"][0]["id"] == file["id"]
+    noted = upload(api, token, b"n", path=f"{PNUT}/files", raw=json.dumps({"com.n": [{"a": 1}]}))
+    shown = api.get(f"{PNUT}/files/{noted.json()['data']['id']}", token, include_raw=1)
+    assert shown.json()["data"]["raw"] == {"com.n": [{"a": 1}]}
+    api.delete(f"{PNUT}/files/{noted.json()['data']['id']}", token)
     renamed = api.put(f"{PNUT}/files/{file['id']}", token, {"name": "n", "is_public": False})
     assert renamed.json()["data"]["name"] == "n" and renamed.json()["data"]["is_public"] is False
     avatar = upload(api, token, png(90, 90), path=f"{PNUT}/users/me/avatar", field="avatar")
