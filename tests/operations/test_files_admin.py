@@ -4,38 +4,25 @@ one (its row and its bytes)."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from files.models import File
 from files.services import store
 from files.services.files import create_file
-from users.models import User
 
 from ..images import png
-from .moderators import ensure_moderators_group
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator() -> User:
-    ensure_moderators_group()
-    call_command(
-        "create_user", "mod", "--email", "mod@example.com", "--password", "pw-mod-secret",
-        "--moderator",
-    )  # fmt: skip
-    return User.objects.get(username="mod")
-
-
 def test_a_moderator_sees_and_deletes_a_file(
-    moderator, make_user, file_backend, django_capture_on_commit_callbacks
+    moderator_account, make_user, file_backend, django_capture_on_commit_callbacks
 ):
     owner = make_user("uploader")
     with django_capture_on_commit_callbacks(execute=True):
         file = create_file(owner, type="com.x", content=png(500, 400), name="cat.png")
     client = Client()
-    client.force_login(moderator)
+    client.force_login(moderator_account)
     page = client.get("/admin/files/file/").content.decode()
     assert "cat.png" in page and "@uploader" in page and "<img" in page
     thumb = File.objects.get(pk=file.pk).derived["image_thumb_200s"]
