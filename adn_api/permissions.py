@@ -47,8 +47,8 @@ GRANTED_ALSO_BY = {
     # Uploading a file: App.net grants it to every scope that may write annotations.
     "upload": {"files", "write_post", "messages", "public_messages", "update_profile"},
 }
-# How a refusal names a scope that is a choice of several.
-SCOPE_WORDING = {"upload": "files (or write_post, messages, public_messages, update_profile)"}
+# Scopes that are a choice of several: a refusal names the choices.
+CHOICES = {"upload"}
 
 
 def has_scope(token, scope: str) -> bool:
@@ -77,9 +77,8 @@ class TokenScopePermission(BasePermission):
         if access.token == "user" and token.user is None:
             raise ApiException("Call requires a user token; an app token was given.", code=403)
         if access.scope and not has_scope(token, access.scope):
-            raise ApiException(
-                f"Call requires the '{SCOPE_WORDING.get(access.scope, access.scope)}' scope, "
-                "which this token was not granted.",
-                code=403,
-            )
+            message = f"Call requires the '{access.scope}' scope, which this token was not granted."
+            if access.scope in CHOICES:
+                message += f" Any of {', '.join(sorted(GRANTED_ALSO_BY[access.scope]))} grants it."
+            raise ApiException(message, code=403)
         return True

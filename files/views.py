@@ -8,6 +8,7 @@ the raw body; their limit is the file size limit, not the JSON body's (``max_bod
 
 from __future__ import annotations
 
+import json
 import mimetypes
 
 from django.conf import settings
@@ -51,7 +52,8 @@ def render_files(view: ApiView, items: list[File], write_for=frozenset()) -> lis
     """A page of files in the view's dialect: their owners in one query, their annotations
     (when asked for) with file references replaced in one more."""
     params = view.request.query_params
-    wanted = params.get("include_file_annotations", params.get("include_annotations", "0"))
+    names = ("include_file_annotations", "include_annotations", "include_file_raw", "include_raw")
+    wanted = next((params[n] for n in names if n in params), "0")  # pnut says raw
     rendering = FileRendering(
         items,
         view.viewer,
@@ -66,7 +68,13 @@ def render_files(view: ApiView, items: list[File], write_for=frozenset()) -> lis
 def _annotations_in(view: ApiView, data):
     """App.net's ``annotations`` list; pnut's ``raw`` ``{type: [value, …]}``."""
     if view.dialect.name == "pnut" and data.get("raw") is not None:
-        return annotations_from_raw(data.get("raw"))
+        raw = data.get("raw")
+        if isinstance(raw, str):  # a multipart form carries it as JSON text
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                raise BadRequest("raw must be a JSON object of {type: [value, …]}.") from None
+        return annotations_from_raw(raw)
     return data.get("annotations")
 
 
@@ -117,7 +125,12 @@ class FilesView(ApiView):
 
 
 class FileView(ApiView):
-    access = {"GET": user_token(), "PUT": user_token("files"), "DELETE": user_token("files")}
+    access = {
+        "GET": user_token(),
+        "PUT": user_token("files"),
+        "PATCH": user_token("files"),
+        "DELETE": user_token("files"),
+    }
 
     def get(self, request: Request, file_id: str):
         file = files.get_file(self.viewer, file_id, request.query_params.get("file_token"))

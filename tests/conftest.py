@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 import redis
@@ -108,9 +111,12 @@ def forget_run_tasks(client: redis.Redis, queue: str) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _run_cleanup():
-    """At the end of the run: delete its keys in Redis and its Celery queue (pytest-django drops
-    its database)."""
+    """At the end of the run: delete its keys in Redis, its Celery queue and its directory of
+    uploaded files (pytest-django drops its database)."""
     yield
+    media = Path(settings.MEDIA_ROOT)
+    if os.environ.get("ADN_TEST_RUN_ID", "-") in media.name:  # the run's own, never another
+        shutil.rmtree(media, ignore_errors=True)
     if settings.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         client = redis.Redis.from_url(settings.REDIS_URL)
         with contextlib.closing(client):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import uuid
@@ -23,7 +22,7 @@ from django.core.files.storage import storages
 
 from adn_api.settings import file_storage
 
-from .processes import free_port, wait_for
+from .processes import free_port, stop_group, wait_for
 
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 REGION = "us-east-1"
@@ -73,9 +72,7 @@ def s3_server():
         wait_for(up, 60, "the S3 server to start")
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(15)
+        stop_group(process)
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -236,6 +236,11 @@ def web_server(port: int | None = None, **env: str) -> Iterator[str]:
         wait_for(up, 30, "the web server to start")
         yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(15)
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM a process started in its own session (and its children), and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait(15)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import threading
 import time
 from datetime import timedelta
 
@@ -20,6 +22,7 @@ from files.models import File
 from files.services import store
 from files.tasks import sweep_incomplete_files
 
+from .conftest import Api
 from .images import bomb, has_gps, jpeg_with_gps, png
 
 pytestmark = pytest.mark.usefixtures("file_backend")
@@ -381,6 +384,10 @@ def test_pnut_files(api, token, alice):
         file["id"]
     ]
     assert api.get(f"{PNUT}/files", token, ids=file["id"]).json()["data"][0]["id"] == file["id"]
+    noted = upload(api, token, b"n", path=f"{PNUT}/files", raw=json.dumps({"com.n": [{"a": 1}]}))
+    shown = api.get(f"{PNUT}/files/{noted.json()['data']['id']}", token, include_raw=1)
+    assert shown.json()["data"]["raw"] == {"com.n": [{"a": 1}]}
+    api.delete(f"{PNUT}/files/{noted.json()['data']['id']}", token)
     renamed = api.put(f"{PNUT}/files/{file['id']}", token, {"name": "n", "is_public": False})
     assert renamed.json()["data"]["name"] == "n" and renamed.json()["data"]["is_public"] is False
     avatar = upload(api, token, png(90, 90), path=f"{PNUT}/users/me/avatar", field="avatar")
@@ -470,3 +477,43 @@ def test_user_annotations_carry_file_values(api, token, alice, bob, token_for):
         {"annotations": [{"type": "com.x", "value": {"+net.app.core.file": wrong}}]},
     )
     assert refused.status_code == 400
+
+
+def test_a_store_failing_mid_upload_leaves_no_row_and_no_bytes(
+    api, token, file_backend, monkeypatch
+):
+    real_save = store.save
+
+    def half_then_fail(key: str, data: bytes) -> None:
+        real_save(key, data[: len(data) // 2])  # some bytes arrived, then the store went away
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(store, "save", half_then_fail)
+    response = upload(api, token, png())
+    assert response.status_code == 503
+    assert "unavailable" in response.json()["meta"]["error_message"]
+    assert File.objects.count() == 0 and file_backend.keys() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_at_once_cannot_both_pass_the_quota(alice, token_for, settings):
+    settings.FILE_QUOTA_BYTES = 6000
+    token = token_for(alice)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def one(tag: bytes) -> None:
+        try:
+            client = Api()
+            barrier.wait()
+            statuses.append(upload(client, token, tag * 4000, name="q.bin").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(t,)) for t in (b"a", b"b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [200, 507]
+    assert File.objects.count() == 1

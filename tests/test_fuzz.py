@@ -8,7 +8,7 @@ import os
 import pytest
 
 from tests.fuzzing import fuzz, seed
-from tests.processes import web_server
+from tests.processes import free_port, web_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,10 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 @pytest.mark.timeout(3600)
 def test_generated_requests_get_no_server_error_and_enveloped_errors(token_for):
     seeded = seed(lambda user: token_for(user))
-    with web_server(RATE_LIMIT="10000000/hour") as base_url:
+    port = free_port()  # redirects (an avatar, a file's content) point at PUBLIC_URL: this server
+    with web_server(
+        port, PUBLIC_URL=f"http://127.0.0.1:{port}", RATE_LIMIT="10000000/hour"
+    ) as base_url:
         tally = fuzz(base_url, seeded, lambda: token_for(seeded_viewer()), EXAMPLES, progress=True)
     print(f"\nfuzz totals: {tally.summary()}")
     for line in (tally.server_errors + tally.shape_violations + tally.schema_violations)[:40]:

@@ -5,14 +5,30 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from adn_api.celery import app as celery_app
+from users.models import User
+
+from .moderators import ensure_moderators_group
 
 
 @pytest.fixture
 def moderator(make_user):
     return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def moderator_account(db):
+    """A member of the moderators group (not a superuser), as ``create_user --moderator``
+    makes one."""
+    ensure_moderators_group()
+    call_command(
+        "create_user", "mod", "--email", "mod@example.com", "--password", "pw-mod-secret",
+        "--moderator",
+    )  # fmt: skip
+    return User.objects.get(username="mod")
 
 
 @pytest.fixture

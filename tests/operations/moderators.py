@@ -7,7 +7,9 @@ import importlib
 from django.apps import apps
 
 MIGRATION = importlib.import_module("operations.migrations.0001_moderators_group")
+FILES = importlib.import_module("files.migrations.0002_moderators_delete_files")
 
 
 def ensure_moderators_group() -> None:
     MIGRATION.create_group(apps, None)
+    FILES.grant(apps, None)

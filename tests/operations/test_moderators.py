@@ -17,16 +17,6 @@ from .moderators import ensure_moderators_group
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def moderator_account() -> User:
-    ensure_moderators_group()
-    call_command(
-        "create_user", "mod", "--email", "mod@example.com", "--password", "pw-mod-secret",
-        "--moderator",
-    )  # fmt: skip
-    return User.objects.get(username="mod")
-
-
 def test_the_group_holds_exactly_what_moderation_takes():
     ensure_moderators_group()
     group = Group.objects.get(name="moderators")
@@ -38,6 +28,8 @@ def test_the_group_holds_exactly_what_moderation_takes():
         "users.change_user",
         "posts.view_post",
         "posts.change_post",
+        "files.view_file",
+        "files.delete_file",
     }
 
 
