@@ -129,6 +129,24 @@ class CompiledQuery:
             objects.append(obj)
         return objects
 
+    def run_replanned(self, **values: Any) -> list[Model] | list[tuple]:
+        """``run``, planned by PostgreSQL for these values each time instead of once for any
+        (a prepared statement's generic plan): for a query whose best plan depends on them.
+        A channel's page of messages is one: the generic plan expects a channel of average
+        size and sorts every message of a room of thousands, where the plan for that room
+        reads its newest 21 from the index. Building and compiling are still saved."""
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return self.run(**values)
+        connection.ensure_connection()
+        raw = connection.connection
+        threshold = raw.prepare_threshold
+        raw.prepare_threshold = None  # psycopg: neither prepare it nor use it prepared
+        try:
+            return self.run(**values)
+        finally:
+            raw.prepare_threshold = threshold
+
 
 _compiled = threading.local()
 

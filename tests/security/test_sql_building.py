@@ -17,6 +17,8 @@ SQL_METHODS = {"raw", "extra", "execute", "executemany", "RawSQL"}
 IDENTIFIERS_ONLY = "formats in table/index names from model _meta only; values are parameters"
 ALLOWED = {
     ("streams/services/fanout.py", "_insert"): IDENTIFIERS_ONLY,
+    # And a constant locking clause (FOR SHARE on PostgreSQL, nothing on SQLite).
+    ("messaging/services/fanout.py", "_write_batch"): IDENTIFIERS_ONLY,
     ("streams/services/consistency.py", "_rows"): IDENTIFIERS_ONLY,
     # Demo seeding: quoted table/column names; index names come from PostgreSQL's regclass text.
     **{
