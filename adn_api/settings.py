@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         # its broker finds one sweep waiting, not a backlog of them.
         "options": {"expires": FANOUT_SWEEP_SECONDS},
     },
+    "trim-streams": {
+        "task": "streams.tasks.trim_streams",
+        "schedule": float(os.environ.get("STREAM_TRIM_SECONDS", "3600")),
+        "options": {"expires": float(os.environ.get("STREAM_TRIM_SECONDS", "3600"))},
+    },
 }
 
 # Streams and fan-out.
@@ -228,6 +233,9 @@ FANOUT_BATCH_PAUSE_SECONDS = float(os.environ.get("FANOUT_BATCH_PAUSE_SECONDS", 
 FANOUT_RETRY_AFTER_SECONDS = int(os.environ.get("FANOUT_RETRY_AFTER_SECONDS", "120"))
 # How many of a followee's recent posts a follow merges into the follower's stream.
 FOLLOW_MERGE_POSTS = int(os.environ.get("FOLLOW_MERGE_POSTS", "100"))
+# Each owner's materialised stream keeps its newest this many rows (the trim, every
+# STREAM_TRIM_SECONDS); paging past them reads followees' posts at read time. 0: unbounded.
+STREAM_MAX_ROWS = int(os.environ.get("STREAM_MAX_ROWS", "1000"))
 
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = rf"^/({'|'.join(re.escape(p) for p in prefixes.ALL.values())}).*$"
