@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -239,3 +243,124 @@ def web_server(**env: str) -> Iterator[str]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(15)
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as its own user, then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own in a temporary directory, on a free loopback port:
+    a primary (``initdb``, replication allowed) or a streaming replica of one
+    (``pg_basebackup -R``). ``stop()`` stops it and removes its files."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    @classmethod
+    def primary(cls) -> PostgresCluster:
+        cluster = cls(_postgres_directory())
+        subprocess.run(
+            _as_postgres(
+                ["initdb", "-D", str(cluster.directory), "-U", "postgres", "--auth=trust"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        settings_file = cluster.directory / "postgresql.conf"
+        with settings_file.open("a") as conf:
+            conf.write(
+                "wal_level = replica\nmax_wal_senders = 4\nfsync = off\n"
+                "synchronous_commit = off\nfull_page_writes = off\n"
+            )
+        cluster.start()
+        return cluster
+
+    @classmethod
+    def replica_of(cls, primary: PostgresCluster) -> PostgresCluster:
+        cluster = cls(_postgres_directory())
+        subprocess.run(
+            _as_postgres(
+                [
+                    "pg_basebackup",
+                    f"--dbname=host=127.0.0.1 port={primary.port} user=postgres",
+                    "-D",
+                    str(cluster.directory),
+                    "-R",  # standby.signal and primary_conninfo: it streams from the primary
+                    "-X",
+                    "stream",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        cluster.start()
+        return cluster
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+        subprocess.run(
+            _as_postgres(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.directory),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.directory / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        result = subprocess.run(
+            ["psql", self.url(database), "-Atc", statement],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(self.directory), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.directory.parent, ignore_errors=True)
+
+
+def _postgres_directory() -> Path:
+    parent = Path(tempfile.mkdtemp(prefix="adn-pg-"))
+    os.chmod(parent, 0o755)
+    directory = parent / "data"
+    directory.mkdir(mode=0o700)
+    shutil.chown(directory, "postgres", "postgres")
+    if os.geteuid() == 0:
+        shutil.chown(parent, "postgres", "postgres")
+    return directory
+
+
+def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    """One JSON request to a server these helpers started: (status, body), errors too."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
