@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from adn_api import prefixes
@@ -168,7 +169,11 @@ REDIS_WORKER_SOCKET_TIMEOUT = float(os.environ.get("REDIS_WORKER_SOCKET_TIMEOUT"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": (
+                "core.redis_clients.ClusterRedisCache"
+                if REDIS_URL.startswith("redis+cluster://")
+                else "django.core.cache.backends.redis.RedisCache"
+            ),
             "LOCATION": REDIS_URL,
             # Django's own default (no prefix) unless set: several users of one Redis database
             # (the test suite's runs) keep apart by it.
@@ -187,7 +192,15 @@ else:
 REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")
 
 # Celery: without a broker, tasks run in-process (the embedded default).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+# kombu has no Redis Cluster transport: with a cluster in REDIS_URL, the broker is named apart.
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", "" if REDIS_URL.startswith("redis+cluster://") else REDIS_URL
+)
+if REDIS_URL.startswith("redis+cluster://") and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL names a Redis Cluster, which cannot be Celery's broker: set "
+        "CELERY_BROKER_URL to a single Redis (or another broker)."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

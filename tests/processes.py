@@ -364,3 +364,92 @@ def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[i
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+class PrivateRedisCluster:
+    """A 3-node Redis Cluster of the test's own (no replicas) on loopback ports, its files in a
+    temporary directory; ``url`` names it as REDIS_URL does."""
+
+    def __init__(self, nodes: int = 3):
+        self.directory = Path(tempfile.mkdtemp(prefix="adn-redis-cluster-"))
+        self.ports = [_cluster_port() for _ in range(nodes)]
+        self.url = f"redis+cluster://127.0.0.1:{self.ports[0]}/0"
+
+    def start(self) -> None:
+        for port in self.ports:
+            subprocess.run(
+                [
+                    "redis-server",
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    str(self.directory / f"nodes-{port}.conf"),
+                    "--dir",
+                    str(self.directory),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                ],
+                check=True,
+                capture_output=True,
+            )
+        subprocess.run(
+            [
+                "redis-cli",
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{p}" for p in self.ports),
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        wait_for(self.ready, 30, "the cluster to be ready")
+
+    def ready(self) -> bool:
+        for port in self.ports:
+            info = subprocess.run(
+                ["redis-cli", "-p", str(port), "cluster", "info"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if "cluster_state:ok" not in info:
+                return False
+        return True
+
+    def stop(self) -> None:
+        for port in self.ports:
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "shutdown", "nosave"],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _pong(port: int) -> bool:
+    result = subprocess.run(
+        ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() == "PONG"
+
+
+def _cluster_port() -> int:
+    """A free port whose cluster bus port (+10000) is free and valid too."""
+    while True:
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port + 10000)) != 0:
+                return port
