@@ -204,10 +204,7 @@ class PrivateRedis:
         wait_for(lambda: not self.ping(), 10, "redis to stop")
 
     def ping(self) -> bool:
-        result = subprocess.run(
-            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip() == "PONG"
+        return _pong(self.port)
 
 
 @contextlib.contextmanager
