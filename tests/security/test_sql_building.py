@@ -18,6 +18,9 @@ IDENTIFIERS_ONLY = "formats in table/index names from model _meta only; values a
 ALLOWED = {
     ("streams/services/fanout.py", "_insert"): IDENTIFIERS_ONLY,
     ("streams/services/consistency.py", "_rows"): IDENTIFIERS_ONLY,
+    ("streams/dedupe.py", "already_shown"): IDENTIFIERS_ONLY,
+    ("streams/services/trim.py", "trim_streams"): IDENTIFIERS_ONLY,
+    ("operations/services/stream_size.py", "stream_size"): IDENTIFIERS_ONLY,
     # Demo seeding: quoted table/column names; index names come from PostgreSQL's regclass text.
     **{
         ("streams/management/commands/seed_demo.py", function): IDENTIFIERS_ONLY
