@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from adn_api import prefixes
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "operations.middleware.RequestLogMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "adn_api.middleware.ApiErrorMiddleware",
+    "adn_api.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +115,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=int(threshold) if threshold else None
     )
+# A streaming replica of the primary (adn_api/replicas.py): API reads go there, except a
+# viewer's own for READ_YOUR_WRITES_SECONDS after they write. Tests read the primary through
+# it (MIRROR), so nothing is written where a test would not see it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_YOUR_WRITES_SECONDS = float(os.environ.get("READ_YOUR_WRITES_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["adn_api.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
 
@@ -183,7 +201,11 @@ REDIS_WORKER_SOCKET_TIMEOUT = float(os.environ.get("REDIS_WORKER_SOCKET_TIMEOUT"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": (
+                "core.redis_clients.ClusterRedisCache"
+                if REDIS_URL.startswith("redis+cluster://")
+                else "django.core.cache.backends.redis.RedisCache"
+            ),
             "LOCATION": REDIS_URL,
             # Django's own default (no prefix) unless set: several users of one Redis database
             # (the test suite's runs) keep apart by it.
@@ -202,7 +224,15 @@ else:
 REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")
 
 # Celery: without a broker, tasks run in-process (the embedded default).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+# kombu has no Redis Cluster transport: with a cluster in REDIS_URL, the broker is named apart.
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", "" if REDIS_URL.startswith("redis+cluster://") else REDIS_URL
+)
+if REDIS_URL.startswith("redis+cluster://") and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL names a Redis Cluster, which cannot be Celery's broker: set "
+        "CELERY_BROKER_URL to a single Redis (or another broker)."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -263,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": FANOUT_SWEEP_SECONDS,
         "options": {"expires": FANOUT_SWEEP_SECONDS},
     },
+    "trim-streams": {
+        "task": "streams.tasks.trim_streams",
+        "schedule": float(os.environ.get("STREAM_TRIM_SECONDS", "3600")),
+        "options": {"expires": float(os.environ.get("STREAM_TRIM_SECONDS", "3600"))},
+    },
 }
 
 # Streams and fan-out.
@@ -275,6 +310,9 @@ FANOUT_BATCH_PAUSE_SECONDS = float(os.environ.get("FANOUT_BATCH_PAUSE_SECONDS", 
 FANOUT_RETRY_AFTER_SECONDS = int(os.environ.get("FANOUT_RETRY_AFTER_SECONDS", "120"))
 # How many of a followee's recent posts a follow merges into the follower's stream.
 FOLLOW_MERGE_POSTS = int(os.environ.get("FOLLOW_MERGE_POSTS", "100"))
+# Each owner's materialised stream keeps its newest this many rows (the trim, every
+# STREAM_TRIM_SECONDS); paging past them reads followees' posts at read time. 0: unbounded.
+STREAM_MAX_ROWS = int(os.environ.get("STREAM_MAX_ROWS", "1000"))
 
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = rf"^/({'|'.join(re.escape(p) for p in prefixes.ALL.values())}).*$"

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +25,7 @@ from posts.options import ReadOptions
 from streams.serializers import marker_data
 from streams.services.page import Stream, page
 
+from . import replicas
 from .dialects import ADN, Dialect
 from .envelope import enveloped
 from .errors import NotFound
@@ -45,8 +47,18 @@ class ApiView(APIView):
     def get_renderers(self):
         return [self.dialect.renderer()]
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)  # authenticated, allowed, throttled
+        if request.method in SAFE_METHODS:
+            user = request.user  # None when anonymous (UNAUTHENTICATED_USER)
+            replicas.read_from_replica(user.pk if user is not None else None)
+
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            user = getattr(request, "_user", None)  # as authenticated, never again
+            if user is not None:
+                replicas.wrote(user.pk)
         if self.dialect.scopes_header:
             try:
                 token = request.auth

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -78,6 +78,7 @@ class CompiledQuery:
         if query.annotations and not query.values_select and not query.combinator:
             raise CompileError("a model query's annotations would be lost: compile it without.")
         self.db = queryset.db
+        self.read_model = queryset.model  # the router picks the database on each run
         self.compiler = query.get_compiler(using=self.db)
         self.sql, params = self.compiler.as_sql()  # also fills select and klass_info
         self.params = list(params)
@@ -109,7 +110,9 @@ class CompiledQuery:
     def run(self, **values: Any) -> list[Model] | list[tuple]:
         if set(values) != self.names:
             raise CompileError(f"values for {sorted(self.names)} expected, got {sorted(values)}.")
-        connection = connections[self.db]
+        # Compiled once, run on whichever database the router gives this read (a replica).
+        db = router.db_for_read(self.read_model)
+        connection = connections[db]
         params = list(self.params)
         for position, name, kind in self.slots:
             value = values[name]
@@ -123,7 +126,7 @@ class CompiledQuery:
             return [tuple(row) for row in rows]
         objects = []
         for row in rows:
-            obj = self.model.from_db(self.db, self.init_list, row[self.model_columns])
+            obj = self.model.from_db(db, self.init_list, row[self.model_columns])
             for populator in self.populators:
                 populator.populate(row, obj)
             objects.append(obj)

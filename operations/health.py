@@ -13,23 +13,23 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from adn_api.celery import app as celery_app
+from core.redis_clients import CLUSTER_SCHEME, redis_client
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 1.0
-REDIS_SCHEMES = {"redis", "rediss", "unix"}
+REDIS_SCHEMES = {"redis", "rediss", "unix", CLUSTER_SCHEME}
 
 Check = Callable[[], "str | None"]
 
 
 def ping_redis(url: str) -> None:
-    client = redis.Redis.from_url(
+    client = redis_client(
         url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
     )
     try:

@@ -28,6 +28,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from core.redis_clients import RedisCluster, redis_client
 from posts.models import Post
 
 from .models import StreamItem
@@ -85,7 +86,7 @@ def already_shown(owner_ids: Sequence[int], showing: Sequence[int]) -> set[int]:
 
 
 class RedisDedupe:
-    def __init__(self, client: redis.Redis, ttl: int, prefix: str = ""):
+    def __init__(self, client: redis.Redis | RedisCluster, ttl: int, prefix: str = ""):
         self.client = client
         self.ttl = ttl
         self.prefix = prefix  # settings.REPOST_DEDUPE_KEY_PREFIX: apart from others' keys
@@ -133,7 +134,7 @@ def dedupe_store() -> RedisDedupe | MemoryDedupe:
         # One attempt, a short connect timeout: a Redis that is down fails the fan-out at once,
         # and the fan-out is tried again later (its task's retry, or the sweep). A claim of a
         # whole batch may take a while.
-        client = redis.Redis.from_url(
+        client = redis_client(
             settings.REDIS_URL,
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
             socket_timeout=settings.REDIS_WORKER_SOCKET_TIMEOUT,

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import FanOut
-from .services import fanout
+from .services import fanout, trim
 
 logger = logging.getLogger(__name__)
 
@@ -142,3 +142,11 @@ def sweep_outbox(
             break  # the broker is down: the rest wait for the next sweep
         enqueued += 1
     return enqueued
+
+
+@shared_task(acks_late=True)
+def trim_streams() -> int:
+    """Cut each owner's stream to STREAM_MAX_ROWS (``services.trim``); returns rows removed."""
+    report = trim.trim_streams()
+    logger.info("trimmed %s streams of %s, %s rows", report.trimmed, report.owners, report.removed)
+    return report.removed

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -200,10 +204,7 @@ class PrivateRedis:
         wait_for(lambda: not self.ping(), 10, "redis to stop")
 
     def ping(self) -> bool:
-        result = subprocess.run(
-            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip() == "PONG"
+        return _pong(self.port)
 
 
 @contextlib.contextmanager
@@ -244,3 +245,213 @@ def stop_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     process.wait(15)
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as its own user, then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own in a temporary directory, on a free loopback port:
+    a primary (``initdb``, replication allowed) or a streaming replica of one
+    (``pg_basebackup -R``). ``stop()`` stops it and removes its files."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    @classmethod
+    def primary(cls) -> PostgresCluster:
+        cluster = cls(_postgres_directory())
+        subprocess.run(
+            _as_postgres(
+                ["initdb", "-D", str(cluster.directory), "-U", "postgres", "--auth=trust"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        settings_file = cluster.directory / "postgresql.conf"
+        with settings_file.open("a") as conf:
+            conf.write(
+                "wal_level = replica\nmax_wal_senders = 4\nfsync = off\n"
+                "synchronous_commit = off\nfull_page_writes = off\n"
+            )
+        cluster.start()
+        return cluster
+
+    @classmethod
+    def replica_of(cls, primary: PostgresCluster) -> PostgresCluster:
+        cluster = cls(_postgres_directory())
+        subprocess.run(
+            _as_postgres(
+                [
+                    "pg_basebackup",
+                    f"--dbname=host=127.0.0.1 port={primary.port} user=postgres",
+                    "-D",
+                    str(cluster.directory),
+                    "-R",  # standby.signal and primary_conninfo: it streams from the primary
+                    "-X",
+                    "stream",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        cluster.start()
+        return cluster
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+        subprocess.run(
+            _as_postgres(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.directory),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.directory / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        result = subprocess.run(
+            ["psql", self.url(database), "-Atc", statement],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(self.directory), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.directory.parent, ignore_errors=True)
+
+
+def _postgres_directory() -> Path:
+    parent = Path(tempfile.mkdtemp(prefix="adn-pg-"))
+    os.chmod(parent, 0o755)
+    directory = parent / "data"
+    directory.mkdir(mode=0o700)
+    shutil.chown(directory, "postgres", "postgres")
+    if os.geteuid() == 0:
+        shutil.chown(parent, "postgres", "postgres")
+    return directory
+
+
+def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    """One JSON request to a server these helpers started: (status, body), errors too."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+class PrivateRedisCluster:
+    """A 3-node Redis Cluster of the test's own (no replicas) on loopback ports, its files in a
+    temporary directory; ``url`` names it as REDIS_URL does."""
+
+    def __init__(self, nodes: int = 3):
+        self.directory = Path(tempfile.mkdtemp(prefix="adn-redis-cluster-"))
+        self.ports = [_cluster_port() for _ in range(nodes)]
+        self.url = f"redis+cluster://127.0.0.1:{self.ports[0]}/0"
+
+    def start(self) -> None:
+        for port in self.ports:
+            subprocess.run(
+                [
+                    "redis-server",
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    str(self.directory / f"nodes-{port}.conf"),
+                    "--dir",
+                    str(self.directory),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                ],
+                check=True,
+                capture_output=True,
+            )
+        subprocess.run(
+            [
+                "redis-cli",
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{p}" for p in self.ports),
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        wait_for(self.ready, 30, "the cluster to be ready")
+
+    def ready(self) -> bool:
+        for port in self.ports:
+            info = subprocess.run(
+                ["redis-cli", "-p", str(port), "cluster", "info"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if "cluster_state:ok" not in info:
+                return False
+        return True
+
+    def stop(self) -> None:
+        for port in self.ports:
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "shutdown", "nosave"],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _pong(port: int) -> bool:
+    result = subprocess.run(
+        ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() == "PONG"
+
+
+def _cluster_port() -> int:
+    """A free port whose cluster bus port (+10000) is free and valid too."""
+    while True:
+        port = free_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port + 10000)) != 0:
+                return port

@@ -4,9 +4,7 @@ worker or a stopped Redis."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 
 import pytest
 import redis
@@ -17,7 +15,7 @@ from posts.models import Post
 from streams.models import FanOut, StreamItem
 from users.models import Follow, User
 
-from .processes import PrivateRedis, celery_worker, wait_for, web_server
+from .processes import PrivateRedis, call, celery_worker, wait_for, web_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -220,17 +218,6 @@ def test_a_worker_killed_mid_fan_out_leaves_every_follower_one_row(cast, make_us
     assert set(rows.values_list("owner_id", flat=True)) == {*followers, author.pk}
 
 
-def http(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url,
-        method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, json.loads(response.read())
-
-
 def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oauth_app):
     author, reader = make_user("author"), make_user("reader")
     Follow.objects.create(follower=reader, followee=author)
@@ -246,7 +233,7 @@ def test_a_post_made_while_redis_is_down_fans_out_when_it_is_back(make_user, oau
     try:
         with web_server(**env) as base:
             redis_server.stop()
-            status, body = http("POST", f"{base}/stream/0/posts", token, {"text": "still here"})
+            status, body = call("POST", f"{base}/stream/0/posts", token, {"text": "still here"})
             assert status == 200 and body["meta"]["code"] == 200
             post_id = body["data"]["id"]
             assert Post.objects.filter(pk=post_id).exists()

@@ -20,6 +20,7 @@ from .activity import (
     posts_per_day,
 )
 from .fanout_health import FanOutHealth, fan_out_health
+from .stream_size import StreamSize, stream_size
 
 CHART_DAYS = 30
 
@@ -35,6 +36,7 @@ class Dashboard:
     follow_graph: FollowGraph
     open_reports: int
     fan_out: FanOutHealth
+    streams: StreamSize
 
     def chart_data(self) -> dict:
         """The charts' series (the page's script reads this)."""
@@ -87,4 +89,5 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         follow_graph=follow_graph(),
         open_reports=Report.objects.filter(status=Report.Status.OPEN).count(),
         fan_out=fan_out_health(now),
+        streams=stream_size(),
     )

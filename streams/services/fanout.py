@@ -90,9 +90,11 @@ def deliver_post(post: Post) -> int:
     # The author always sees their own post or repost.
     write_rows([post.user_id], post.pk)
     offered = 1
-    showing = showing_posts(original_id, post.pk) if original_id else []
-    # Nobody is shown a repost of their own post: their stream holds the post itself.
-    author = Post.objects.filter(pk=original_id).values_list("user_id", flat=True).first()
+    showing, author = [], None
+    if original_id:
+        showing = showing_posts(original_id, post.pk)
+        # Nobody is shown a repost of their own post: their stream holds the post itself.
+        author = Post.objects.filter(pk=original_id).values_list("user_id", flat=True).first()
     for batch in follower_batches(post.user_id, settings.FANOUT_BATCH_SIZE):
         if original_id:
             shown = already_shown(batch, showing)

@@ -15,22 +15,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.compiled import Slots, compiled
 from core.errors import invalid
 from core.paging import Cursor, finish, window
-from posts.models import Post, Star
+from posts.models import Post, PostMention, Star
 from posts.models.post import RENDER_RELATIONS
 from posts.models.post_hashtag import fold_tag
 from posts.models.visibility import visible_posts
 from posts.options import PostFilters
-from users.models import User
+from users.models import Follow, User
 
-from ..models import StreamItem, StreamMarker
+from ..models import StreamItem, StreamMarker, StreamTrim
 
 HASHTAG = re.compile(r"^\w{1,256}$")
 ITEM_KINDS = {"personal", "unified", "stars"}  # rows that reach their post through ``post``
+TRIMMED_KINDS = {"personal", "unified"}  # the materialised streams, cut by ``services.trim``
 SUBJECT_KINDS = {"user", "mentions", "thread", "stars"}
 
 
@@ -184,7 +185,10 @@ def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Curs
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    result = finish(query.run(**values), cursor)
+    rows = query.run(**values)
+    if stream.kind in TRIMMED_KINDS and (len(rows) <= abs(cursor.count) or cursor.count < 0):
+        rows = _past_the_cut(rows, viewer, stream, filters, cursor)
+    result = finish(rows, cursor)
     posts = result.items
     if stream.kind in ITEM_KINDS:
         posts = []
@@ -192,3 +196,51 @@ def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Curs
             item.post.pagination_id = item.pagination_id
             posts.append(item.post)
     return StreamPage(posts, result.more, marker_name, marker)
+
+
+def fallback_rows(viewer: User, stream: Stream, filters: PostFilters) -> QuerySet:
+    """What the viewer's materialised stream would hold, read from the posts themselves: their
+    own posts and reposts, their followees' posts, and (unified) posts mentioning them; a
+    followee's repost only if the viewer wrote neither it nor follows who did, and no earlier
+    repost of it by someone they follow (or them) is shown (the dedupe's rule, by position)."""
+    followees = Follow.objects.filter(follower_id=viewer.pk).values("followee_id")
+    by_us = Q(user_id=viewer.pk) | Q(user_id__in=followees)
+    earlier = Post.objects.filter(
+        by_us, repost_of_id=OuterRef("repost_of_id"), id__lt=OuterRef("id")
+    )
+    fresh_repost = (
+        ~Q(repost_of__user_id=viewer.pk) & ~Q(repost_of__user_id__in=followees) & ~Exists(earlier)
+    )
+    shown = Q(user_id=viewer.pk) | (
+        Q(user_id__in=followees) & (Q(repost_of__isnull=True) | fresh_repost)
+    )
+    if stream.kind == "unified":
+        mentions = PostMention.objects.filter(post_id=OuterRef("pk"), user_id=viewer.pk)
+        shown |= Q(repost_of__isnull=True) & Exists(mentions)
+    kept = StreamItem.objects.filter(owner_id=viewer.pk, post_id=OuterRef("pk"))
+    return Post.objects.visible_to(viewer, filters).filter(shown).exclude(Exists(kept))
+
+
+def _past_the_cut(
+    rows: list, viewer: User, stream: Stream, filters: PostFilters, cursor: Cursor
+) -> list:
+    """A page that reaches below a trimmed stream's cut goes on with ``fallback_rows``, whose
+    pagination ids are the posts' ids, below the cut: the stream's id sequence runs ahead of
+    the posts' (every post writes at least its author's row, after the post), so the posts
+    the cut removed have ids below it. Ids still only decrease down the stream, and none
+    repeats: a post still in the stream is not read again."""
+    floor = StreamTrim.objects.filter(owner_id=viewer.pk).values_list("floor_id", flat=True)
+    floor = floor.first()
+    if floor is None:
+        return rows
+    before = cursor.before_id
+    if before is not None and (before < floor or (before == floor and not cursor.before_inclusive)):
+        upper = {"id__lte" if cursor.before_inclusive else "id__lt": before}
+    else:
+        upper = {"id__lt": floor}
+    older = fallback_rows(viewer, stream, filters).filter(**upper).for_rendering()
+    if cursor.since_id is not None:
+        older = older.filter(**{"id__gte" if cursor.since_inclusive else "id__gt": cursor.since_id})
+    older = older.order_by("-id" if cursor.count > 0 else "id")[: abs(cursor.count) + 1]
+    items = [StreamItem(id=post.pk, owner_id=viewer.pk, post=post) for post in older]
+    return [*rows, *items] if cursor.count > 0 else [*items, *rows]

@@ -11,7 +11,9 @@ from django.utils import timezone
 from adn_api.celery import app as celery_app
 from operations.services.activity import DEGREE_BUCKETS
 from operations.services.fanout_health import delay_percentiles, percentiles_of
-from streams.models import FanOut
+from posts.services.posting import create_post
+from streams.models import FanOut, StreamItem
+from streams.services.trim import trim_streams
 
 from .conftest import daily_numbers, degree_numbers, figures, top_followed
 from .seeding import seed
@@ -137,3 +139,17 @@ def test_only_active_staff_see_the_dashboard(make_user, staff):
 def test_anonymous_visitors_are_sent_to_the_admin_login(client, db):
     page = client.get(DASHBOARD)
     assert page.status_code == 302 and page["Location"].startswith("/admin/login/?next=")
+
+
+def test_dashboard_shows_the_stream_tables_size_and_the_trim(moderator_client, make_user):
+    author = make_user("prolific")
+    for i in range(5):  # its rows written here: fan-out waits for a commit these tests lack
+        StreamItem.objects.get_or_create(owner=author, post=create_post(author, text=f"p{i}"))
+    shown = figures(moderator_client.get(DASHBOARD).content.decode())
+    assert shown["streams-trimmed"] == "0" and shown["stream-last-trim"] == "never"
+    assert shown["stream-table-size"].endswith(("bytes", "KB", "MB"))
+    trim_streams(cap=2)
+    shown = figures(moderator_client.get(DASHBOARD).content.decode())
+    assert shown["streams-trimmed"] == "1"
+    assert shown["stream-rows-removed"] == "3"
+    assert shown["stream-last-trim"].endswith(" UTC")

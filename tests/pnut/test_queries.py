@@ -22,7 +22,9 @@ SAMPLES = {"include_bookmarked_by": 1, "include_reposted_by": 1}
 POST_LISTS = {
     "posts?ids": 5,
     "posts/streams/global": 6,  # + the viewer's stream marker
-    "posts/streams/me": 6,  # + the viewer's stream marker
+    # + the viewer's stream marker, and (a page shorter than asked for, as here) whether the
+    # stream was trimmed: streams/services/page.py reads on past the cut
+    "posts/streams/me": 7,
     "posts/tag": 5,
     "posts/thread": 6,  # + the post named in the URL
     "users/posts": 6,  # + the user named in the URL

@@ -20,6 +20,9 @@ ALLOWED = {
     # And a constant locking clause (FOR SHARE on PostgreSQL, nothing on SQLite).
     ("messaging/services/fanout.py", "_write_batch"): IDENTIFIERS_ONLY,
     ("streams/services/consistency.py", "_rows"): IDENTIFIERS_ONLY,
+    ("streams/dedupe.py", "already_shown"): IDENTIFIERS_ONLY,
+    ("streams/services/trim.py", "trim_streams"): IDENTIFIERS_ONLY,
+    ("operations/services/stream_size.py", "stream_size"): IDENTIFIERS_ONLY,
     # Demo seeding: quoted table/column names; index names come from PostgreSQL's regclass text.
     **{
         ("streams/management/commands/seed_demo.py", function): IDENTIFIERS_ONLY
