@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from adn_api.formats import iso_z
+from files.services.annotations import expand
 from posts.options import ReadOptions, query_flag
 from posts.serializers import NewPost
 from streams.serializers import marker_data
@@ -90,6 +91,10 @@ class MessagePage:
         self.messages = messages
         self.options = options
         self.context = context or ViewerContext.load(viewer, {m.user_id for m in messages})
+        # Attached files' current values (fresh URLs), for the whole page in one query.
+        self.annotations = (
+            expand({m.pk: m.annotations for m in messages}) if options.annotations else {}
+        )
 
     def render(self) -> list[dict]:
         return [self.adn(message) for message in self.messages]
@@ -118,7 +123,7 @@ class MessagePage:
             if options.read.post_html:
                 data["html"] = message.html
         if options.annotations:
-            data["annotations"] = [] if deleted else message.annotations
+            data["annotations"] = [] if deleted else self.annotations[message.pk]
         if pagination_id := getattr(message, "pagination_id", None):
             data["pagination_id"] = str(pagination_id)
         return data
@@ -172,6 +177,9 @@ class ChannelPage:
         context = ViewerContext.load(viewer, users)
         self.messages = MessagePage(list(self.recent.values()), viewer, options.messages, context)
         self.context = context
+        self.annotations = (
+            expand({c.pk: c.annotations for c in channels}) if options.annotations else {}
+        )
 
     def render(self) -> list[dict]:
         return [self.adn(channel) for channel in self.channels]
@@ -244,7 +252,7 @@ class ChannelPage:
         if channel.pk in self.recent:
             data["recent_message"] = self.messages.adn(self.recent[channel.pk])
         if self.options.annotations:
-            data["annotations"] = channel.annotations
+            data["annotations"] = self.annotations[channel.pk]
         if self.options.marker and signed_in:
             data["marker"] = marker_data(marker_of(channel), marker_name(channel.pk))
         if channel.is_inactive:

@@ -479,6 +479,39 @@ def test_user_annotations_carry_file_values(api, token, alice, bob, token_for):
     assert refused.status_code == 400
 
 
+def test_messages_and_channels_carry_file_values(api, token, bob, token_for):
+    file = upload(api, token, png(40, 30)).json()["data"]
+    ref = {"file_id": file["id"], "file_token": file["file_token"], "format": "oembed"}
+    attached = [{"type": "net.app.core.oembed", "value": {"+net.app.core.file": ref}}]
+    made = api.post(
+        f"{ADN}/channels",
+        token,
+        {"type": "com.example.room", "readers": {"public": True}, "annotations": attached},
+    )
+    assert made.status_code == 200, made.content
+    channel_id = made.json()["data"]["id"]
+    sent = api.post(
+        f"{ADN}/channels/{channel_id}/messages", token, {"text": "a photo", "annotations": attached}
+    )
+    assert sent.status_code == 200, sent.content
+    reader = token_for(bob)
+    (message,) = api.get(
+        f"{ADN}/channels/{channel_id}/messages", reader, include_annotations=1
+    ).json()["data"]
+    channel = api.get(f"{ADN}/channels/{channel_id}", reader, include_annotations=1).json()["data"]
+    for shown in (message["annotations"][0]["value"], channel["annotations"][0]["value"]):
+        assert shown["type"] == "photo" and (shown["width"], shown["height"]) == (40, 30)
+        assert "+net.app.core.file" not in shown
+    # Someone else's file cannot be attached: nothing is written.
+    theirs = upload(api, reader, png()).json()["data"]
+    wrong = [{"type": "x.y", "value": {"+net.app.core.file": {**ref, "file_id": theirs["id"]}}}]
+    refused = api.post(
+        f"{ADN}/channels/{channel_id}/messages", token, {"text": "x", "annotations": wrong}
+    )
+    assert refused.status_code == 400, refused.content
+    assert len(api.get(f"{ADN}/channels/{channel_id}/messages", reader).json()["data"]) == 1
+
+
 def test_a_store_failing_mid_upload_leaves_no_row_and_no_bytes(
     api, token, file_backend, monkeypatch
 ):

@@ -10,8 +10,9 @@ import re
 
 from django.db import IntegrityError, transaction
 
+from core.annotations import validate_annotations
 from core.errors import Reason, Refused, invalid
-from posts.services.annotations import validate_annotations
+from files.services.annotations import check_references
 from users.models import User
 
 from ..models import Channel, ChannelAcl, ChannelMute, Subscription, Unread
@@ -83,7 +84,7 @@ def create_channel(
         "editors": parse_acl(editors, "editors", kind, owner, default=Acl()),
     }
     _check_acls(kind, acls["readers"], acls["writers"])
-    cleaned = validate_annotations(annotations)
+    cleaned = check_references(owner, validate_annotations(annotations))
     with transaction.atomic():
         channel = Channel(type=kind, owner=owner, annotations=cleaned)
         _apply_flags(channel, acls["readers"], acls["writers"], acls["editors"])
@@ -129,7 +130,7 @@ def update_channel(
             )
         _check_acls(channel.type, acls["readers"], acls["writers"])
         if annotations is not None:
-            channel.annotations = validate_annotations(annotations)
+            channel.annotations = check_references(user, validate_annotations(annotations))
         _apply_flags(channel, acls["readers"], acls["writers"], acls["editors"])
         channel.save()
         changed = [name for role, name in ROLES if changes[role] is not None]
