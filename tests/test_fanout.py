@@ -271,3 +271,24 @@ def test_a_celebritys_fan_out_on_its_own_queue_never_delays_ordinary_tasks(cast,
         assert "fan_out_post[" in fan_out_worker.output()
         assert "fan_out_post[" not in ordinary_worker.output()
         assert "merge_followee[" in ordinary_worker.output()
+
+
+def test_a_repost_made_while_its_original_fans_out_waits_and_is_withheld(cast, make_user, api):
+    celebrity = make_user("celebrity")
+    many_followers(celebrity, 5_000)
+    cast.follow("C", "B")
+    cast.follow("C", "A")  # C's follow comes last: the original reaches C at its very end
+    Follow.objects.filter(follower=cast.people["C"], followee=cast.people["A"]).update(
+        followee=celebrity
+    )
+    slow = {"FANOUT_BATCH_SIZE": "250", "FANOUT_BATCH_PAUSE_SECONDS": "0.1"}
+    with celery_worker(**slow), celery_worker(queues=[settings.FANOUT_QUEUE], **slow):
+        post = api.post("/stream/0/posts", cast.token(celebrity), data={"text": "breaking"})
+        original = post.json()["data"]["id"]
+        wait_for(lambda: StreamItem.objects.filter(post_id=original).exists(), 60, "the fan-out")
+        repost = cast.repost("B", original)  # the other worker takes it at once
+        fanned_out(repost, timeout=120)
+        fanned_out(original)
+        assert cast.ids("C") == [original]
+        done = dict(FanOut.objects.values_list("post_id", "completed_at"))
+        assert done[int(repost)] >= done[int(original)], "the repost waited for the original"

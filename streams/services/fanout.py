@@ -113,10 +113,18 @@ def deliver_post(post: Post) -> int:
     return offered
 
 
+class OriginalPending(Exception):
+    """A repost's fan-out waits for its original's: the dedupe reads the original's rows."""
+
+
 def run_fan_out(fan_out_id: int) -> None:
     fan_out = FanOut.objects.select_related("post").filter(pk=fan_out_id).first()
     if fan_out is None or fan_out.completed_at is not None:
         return  # the post was deleted, or a replayed task finds the work done
+    original = fan_out.post.repost_of_id
+    if original and FanOut.objects.filter(post_id=original, completed_at__isnull=True).exists():
+        # Its followers not reached yet would be shown the repost too; the task is retried.
+        raise OriginalPending(f"the fan-out of post {original} is still running")
     delivered = deliver_post(fan_out.post)
     FanOut.objects.filter(pk=fan_out.pk).update(completed_at=timezone.now(), delivered=delivered)
 
