@@ -14,6 +14,7 @@ adn_patterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
     path("", include("files.urls")),
+    path("", include("interactions.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

@@ -37,6 +37,8 @@ DOMAIN = [
     "files/models.py",
     "files/services",
     "files/tasks.py",
+    "interactions/models.py",
+    "interactions/services.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 
