@@ -5,7 +5,7 @@ before ``posts/<post_id>/…`` so that ``posts/tag/repost`` is a tag, not a post
 from django.urls import path, re_path
 
 from adn_api.dialects import PNUT
-from adn_api.views import UnknownRouteView
+from adn_api.views import ConfigView, StatsView, UnknownRouteView
 from entities.views import TextProcessView
 from files import views as files
 from interactions.views import PNUT_SPELLING, InteractionsView
@@ -29,6 +29,17 @@ def pnut(view, **initkwargs):
 
 urlpatterns = [
     path("token", views.TokenView.as_view()),
+    path("sys/config", pnut(ConfigView)),
+    path("sys/stats", pnut(StatsView)),
+    path("users", pnut(users.UserListView)),
+    path(
+        "users/<str:user_id>/muted",
+        pnut(users.RelatedUsersView, relation="muted", access=users.OWN),
+    ),
+    path(
+        "users/<str:user_id>/blocked",
+        pnut(users.RelatedUsersView, relation="blocked", access=users.OWN),
+    ),
     path("text/process", pnut(TextProcessView, render=processed_text_to_pnut)),
     path("posts", pnut(posts.PostCollectionView, created_status=201)),
     path("posts/streams/me", pnut(streams.PersonalStreamView, stream_defaults=DIRECTED)),

@@ -36,6 +36,18 @@ def relation_rows(viewer: User | None, subject: User, relation: str) -> tuple[Qu
     return model.objects.filter(shown, **{subject_field: subject}), listed
 
 
+def relation_ids(subjects: list[int], relation: str) -> dict[str, list[str]]:
+    """For each subject, the ids (strings, newest first) of the users they mute or block
+    (``relation``); one query for every subject."""
+    model, subject_field, listed = RELATIONS[relation]
+    found: dict[str, list[str]] = {str(pk): [] for pk in subjects}
+    rows = model.objects.filter(visible_users(None, f"{listed}__"))
+    rows = rows.filter(**{f"{subject_field}_id__in": subjects}).order_by("-id")
+    for subject, other in rows.values_list(f"{subject_field}_id", f"{listed}_id"):
+        found[str(subject)].append(str(other))
+    return found
+
+
 def search_users(viewer: User | None, query: str) -> QuerySet:
     """Users whose username starts with, or whose name contains, ``query``."""
     query = query.strip().lstrip("@")
