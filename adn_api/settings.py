@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "messaging",
     "files",
     "interactions",
+    "search",
     "pnut",
     "diaspora",
     "operations",

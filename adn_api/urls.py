@@ -20,6 +20,7 @@ adn_patterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
     path("", include("files.urls")),
     path("", include("interactions.urls")),
+    path("", include("search.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

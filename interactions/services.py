@@ -3,7 +3,7 @@
 already locked what they change, and the unique constraints are the last word.
 
 Reads leave out actors the viewer cannot see (inactive, blocked either way) or has muted, and
-posts since deleted.
+posts since deleted or machine-only.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def interactions_for(viewer: User, actions: list[str] | None = None) -> QuerySet
     rows = Interaction.objects.filter(visible_users(viewer, "actor__"), user=viewer).exclude(
         Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("actor_id")))
     )
-    rows = rows.filter(Q(post__isnull=True) | Q(post__is_deleted=False))
+    # Posts no stream shows (deleted, machine-only) take their interactions off the list.
+    rows = rows.filter(Q(post__isnull=True) | Q(post__is_deleted=False, post__machine_only=False))
     if actions is not None:
         rows = rows.filter(action__in=actions)
     # The posts come with the rows, joined as a post stream renders them.

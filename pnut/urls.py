@@ -12,6 +12,7 @@ from interactions.views import PNUT_SPELLING, InteractionsView
 from messaging import views as messaging
 from messaging.options import BROADCAST
 from posts import views as posts
+from search.views import PostSearchView
 from streams import views as streams
 from users import views as users
 from users.services import graph
@@ -51,6 +52,8 @@ urlpatterns = [
     # The documented path, and the one the pnutpy client calls.
     path("posts/tags/<str:hashtag>", pnut(streams.TagStreamView)),
     path("posts/tag/<str:hashtag>", pnut(streams.TagStreamView)),
+    path("posts/search", pnut(PostSearchView)),
+    path("users/search", pnut(users.UserSearchView)),
     path("posts/<str:post_id>", pnut(posts.PostView)),
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),

@@ -39,6 +39,7 @@ DOMAIN = [
     "files/tasks.py",
     "interactions/models.py",
     "interactions/services.py",
+    "search/services.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 
