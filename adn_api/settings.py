@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "files",
     "interactions",
     "search",
+    "explore",
     "pnut",
     "diaspora",
     "operations",

@@ -21,6 +21,7 @@ adn_patterns = [
     path("", include("files.urls")),
     path("", include("interactions.urls")),
     path("", include("search.urls")),
+    path("", include("explore.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

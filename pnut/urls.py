@@ -7,6 +7,7 @@ from django.urls import path, re_path
 from adn_api.dialects import PNUT
 from adn_api.views import ConfigView, StatsView, UnknownRouteView
 from entities.views import TextProcessView
+from explore.views import ExploreListView, ExploreStreamView
 from files import views as files
 from interactions.views import PNUT_SPELLING, InteractionsView
 from messaging import views as messaging
@@ -53,6 +54,8 @@ urlpatterns = [
     path("posts/tags/<str:hashtag>", pnut(streams.TagStreamView)),
     path("posts/tag/<str:hashtag>", pnut(streams.TagStreamView)),
     path("posts/search", pnut(PostSearchView)),
+    path("posts/streams/explore", pnut(ExploreListView)),
+    path("posts/streams/explore/<str:slug>", pnut(ExploreStreamView)),
     path("users/search", pnut(users.UserSearchView)),
     path("posts/<str:post_id>", pnut(posts.PostView)),
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),

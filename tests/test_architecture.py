@@ -40,6 +40,7 @@ DOMAIN = [
     "interactions/models.py",
     "interactions/services.py",
     "search/services.py",
+    "explore/services.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

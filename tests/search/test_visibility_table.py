@@ -7,32 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from posts.services.posting import create_post, delete_post
+from posts.services.posting import create_post
 from posts.services.stars import star
-from users.models import User
-from users.services import graph
 
-from ..post_support import ok
+from ..post_support import REASONS, hide, ok
 
 pytestmark = pytest.mark.django_db
 
 ANNOTATION = [{"type": "com.example.needle", "value": {"n": 1}}]
-
-
-def hide(reason: str, viewer: User, other: User, post) -> None:
-    if reason == "blocked":
-        graph.block(viewer, other)
-    elif reason == "blocked_by":
-        graph.block(other, viewer)
-    elif reason == "muted":
-        graph.mute(viewer, other)
-    elif reason == "suspended":
-        User.objects.filter(pk=other.pk).update(is_active=False)
-    elif reason == "deleted":
-        delete_post(post.user, post.pk)
-
-
-REASONS = ["blocked", "blocked_by", "muted", "suspended", "deleted", "machine_only"]
 
 
 @pytest.mark.parametrize("reason", REASONS)
