@@ -33,6 +33,8 @@ urlpatterns = [
     path("token", views.TokenView.as_view()),
     path("sys/config", pnut(ConfigView)),
     path("sys/stats", pnut(StatsView)),
+    path("presence", views.PresenceView.as_view()),
+    path("users/me/presence", views.MyPresenceView.as_view()),
     path("users", pnut(users.UserListView)),
     path(
         "users/<str:user_id>/muted",
