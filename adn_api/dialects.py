@@ -31,10 +31,11 @@ class Dialect:
     refusal: Callable  # (Refused, action) -> ApiError
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
-    scopes_header: bool = False  # pnut: the granted scopes in X-OAuth-Scopes
+    scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
 
 
-ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn)
+# App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
+ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True)
 PNUT = Dialect(
     "pnut", prefixes.PNUT, PnutRenderer, envelope_refusal, posts_to_pnut, users_to_pnut, True
 )

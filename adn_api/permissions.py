@@ -23,6 +23,7 @@ class Access:
 
 PUBLIC = Access("none")
 ANY_TOKEN = Access("any")
+APP_TOKEN = Access("app")  # App.net's "App" endpoints: what an app knows of its own users
 
 
 def user_token(scope: str | None = None) -> Access:
@@ -76,6 +77,8 @@ class TokenScopePermission(BasePermission):
             )
         if access.token == "user" and token.user is None:
             raise ApiException("Call requires a user token; an app token was given.", code=403)
+        if access.token == "app" and token.user is not None:
+            raise ApiException("Call requires an app token; a user token was given.", code=403)
         if access.scope and not has_scope(token, access.scope):
             message = f"Call requires the '{access.scope}' scope, which this token was not granted."
             if access.scope in CHOICES:

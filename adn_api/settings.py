@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "streams",
     "messaging",
     "files",
+    "interactions",
+    "search",
+    "explore",
     "pnut",
     "diaspora",
     "operations",
@@ -377,6 +380,7 @@ OAUTH2_PROVIDER = {
         "public:modify": "Post and reshare on your behalf (diaspora)",
         "interactions": "Comment, like and report on your behalf (diaspora)",
         "conversations": "Read and send your private conversations (diaspora)",
+        "notifications": "Read your notifications and mark them read (diaspora)",
     },
     "DEFAULT_SCOPES": ["basic"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,  # ADN tokens live until revoked

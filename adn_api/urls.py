@@ -5,15 +5,23 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from files.views import serve_content
 
 from . import prefixes
+from .app_tokens import AppTokensView, RelationIdsView
 from .oauth.urls import account_patterns
 from .views import ConfigView, TokenView, UnknownRouteView
 
 adn_patterns = [
     path("config", ConfigView.as_view()),
     path("token", TokenView.as_view()),
+    path("apps/me/tokens", AppTokensView.as_view()),
+    path("apps/me/tokens/user_ids", AppTokensView.as_view(ids_only=True)),
+    path("users/muted/ids", RelationIdsView.as_view()),
+    path("users/blocked/ids", RelationIdsView.as_view(relation="blocked")),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
     path("", include("files.urls")),
+    path("", include("interactions.urls")),
+    path("", include("search.urls")),
+    path("", include("explore.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

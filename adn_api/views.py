@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import SAFE_METHODS
@@ -24,6 +25,7 @@ from posts.models import Post
 from posts.options import ReadOptions
 from streams.serializers import marker_data
 from streams.services.page import Stream, page
+from users.models import User
 
 from . import replicas
 from .dialects import ADN, Dialect
@@ -146,3 +148,23 @@ class UnknownRouteView(APIView):
 
     def initial(self, request, *args, **kwargs):
         raise NotFound(f"There is no API endpoint at {request.path}.")
+
+
+class StatsView(ApiView):
+    """pnut's ``sys/stats``: how many people and posts the server holds, counted at most once a
+    minute (a count over every post is a scan)."""
+
+    access = {"GET": PUBLIC}
+
+    def get(self, request):
+        return enveloped(cache.get_or_set("sys-stats", server_stats, STATS_SECONDS))
+
+
+STATS_SECONDS = 60
+
+
+def server_stats() -> dict:
+    return {
+        "user_count": User.objects.filter(is_active=True).count(),
+        "post_count": Post.objects.filter(is_deleted=False, repost_of__isnull=True).count(),
+    }

@@ -62,6 +62,23 @@ SMALL = [
     "1",
 ]
 
+# ≥ 1,000,000 posts for bench/search: many posts per user, few follows (the stream table stays
+# near a million rows too), no celebrity.
+POSTS_1M = [
+    "--users",
+    "1000",
+    "--posts-per-user",
+    "1000",
+    "--follows-per-user",
+    "1",
+    "--reposts",
+    "1000",
+    "--celebrity-followers",
+    "0",
+    "--seed",
+    "1",
+]
+
 
 def database_url() -> str:
     """The benches' own database: DATABASE_URL's server, its name + ``_bench`` (``adn_bench`` on

@@ -30,6 +30,8 @@ CONVERSATION_NOT_ACCEPTED = "Couldn't accept or process the conversation"
 CONVERSATION_NOT_UPDATED = "Couldn't update the conversation"
 # diaspora's messages say it with a typographic apostrophe, its conversations without.
 MESSAGE_NOT_ACCEPTED = "Couldn’t accept or process the conversation"
+NOTIFICATION_NOT_FOUND = "Notification with provided guid could not be found"
+NOTIFICATIONS_NOT_PROCESSED = "Could not process the notifications request"
 PHOTO_NOT_FOUND = "Photo with provided guid could not be found"
 PHOTO_NOT_CREATED = "Failed to create the photo"
 PHOTO_NOT_DELETED = "Not allowed to delete the photo"
@@ -63,6 +65,8 @@ REFUSALS: dict[tuple, tuple[int, str | None]] = {
     ("message", Reason.BLOCKED, "post"): (422, MESSAGE_NOT_ACCEPTED),
     ("message", Reason.NOT_ALLOWED, "post"): (422, MESSAGE_NOT_ACCEPTED),
     (None, Reason.NOT_FOUND, "file"): (404, PHOTO_NOT_FOUND),
+    (None, Reason.NOT_FOUND, "notification"): (404, NOTIFICATION_NOT_FOUND),
+    ("notifications", Reason.INVALID, "post"): (422, NOTIFICATIONS_NOT_PROCESSED),
     ("create photo", Reason.INVALID, "post"): (422, PHOTO_NOT_CREATED),
     ("delete photo", Reason.NOT_ALLOWED, "file"): (403, PHOTO_NOT_DELETED),
 }

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from adn_api.dialects import DIASPORA
 from adn_api.views import UnknownRouteView
 
-from . import photos, views
+from . import notifications, photos, views
 
 urlpatterns = [
     path("posts/<str:guid>", views.PostView.as_view()),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("conversations", views.ConversationsView.as_view()),
     path("conversations/<str:guid>", views.ConversationView.as_view()),
     path("conversations/<str:guid>/messages", views.ConversationMessagesView.as_view()),
+    path("notifications", notifications.NotificationsView.as_view()),
+    path("notifications/<str:guid>", notifications.NotificationView.as_view()),
     path("photos", photos.PhotosView.as_view()),
     path("photos/<str:guid>", photos.PhotoView.as_view()),
     re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),

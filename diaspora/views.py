@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -210,18 +211,25 @@ def moment(value: str | None, name: str):
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def unread_after(request: Request, rows: QuerySet, **unread: bool) -> QuerySet:
+    """diaspora's ``only_unread`` (``unread`` says what unread is) and ``only_after`` filters
+    of a list of conversations or notifications."""
+    params = request.query_params
+    if "only_unread" in params and flag_value(params["only_unread"], "only_unread"):
+        rows = rows.filter(**unread)
+    if (after := moment(params.get("only_after"), "only_after")) is not None:
+        rows = rows.filter(created_at__gte=after)
+    return rows
+
+
 class ConversationsView(ApiView):
     dialect = DIASPORA
     access = {"GET": CONVERSE, "POST": CONVERSE}
     actions = {"POST": "start conversation"}
 
     def get(self, request: Request):
-        params = request.query_params
-        rows = conversations_of(self.viewer).select_related("owner")
-        if "only_unread" in params and flag_value(params["only_unread"], "only_unread"):
-            rows = rows.filter(has_unread=True)
-        if (after := moment(params.get("only_after"), "only_after")) is not None:
-            rows = rows.filter(created_at__gte=after)
+        rows = unread_after(request, conversations_of(self.viewer), has_unread=True)
+        rows = rows.select_related("owner")
         pagination = DiasporaPagination(request)
         items = pagination.paginate(rows, newest_first=True)
         return Response(conversations_data(items), headers=pagination.headers())

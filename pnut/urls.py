@@ -5,12 +5,15 @@ before ``posts/<post_id>/…`` so that ``posts/tag/repost`` is a tag, not a post
 from django.urls import path, re_path
 
 from adn_api.dialects import PNUT
-from adn_api.views import UnknownRouteView
+from adn_api.views import ConfigView, StatsView, UnknownRouteView
 from entities.views import TextProcessView
+from explore.views import ExploreListView, ExploreStreamView
 from files import views as files
+from interactions.views import PNUT_SPELLING, InteractionsView
 from messaging import views as messaging
 from messaging.options import BROADCAST
 from posts import views as posts
+from search.views import PostSearchView
 from streams import views as streams
 from users import views as users
 from users.services import graph
@@ -28,6 +31,19 @@ def pnut(view, **initkwargs):
 
 urlpatterns = [
     path("token", views.TokenView.as_view()),
+    path("sys/config", pnut(ConfigView)),
+    path("sys/stats", pnut(StatsView)),
+    path("presence", views.PresenceView.as_view()),
+    path("users/me/presence", views.MyPresenceView.as_view()),
+    path("users", pnut(users.UserListView)),
+    path(
+        "users/<str:user_id>/muted",
+        pnut(users.RelatedUsersView, relation="muted", access=users.OWN),
+    ),
+    path(
+        "users/<str:user_id>/blocked",
+        pnut(users.RelatedUsersView, relation="blocked", access=users.OWN),
+    ),
     path("text/process", pnut(TextProcessView, render=processed_text_to_pnut)),
     path("posts", pnut(posts.PostCollectionView, created_status=201)),
     path("posts/streams/me", pnut(streams.PersonalStreamView, stream_defaults=DIRECTED)),
@@ -39,6 +55,10 @@ urlpatterns = [
     # The documented path, and the one the pnutpy client calls.
     path("posts/tags/<str:hashtag>", pnut(streams.TagStreamView)),
     path("posts/tag/<str:hashtag>", pnut(streams.TagStreamView)),
+    path("posts/search", pnut(PostSearchView)),
+    path("posts/streams/explore", pnut(ExploreListView)),
+    path("posts/streams/explore/<str:slug>", pnut(ExploreStreamView)),
+    path("users/search", pnut(users.UserSearchView)),
     path("posts/<str:post_id>", pnut(posts.PostView)),
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),
@@ -47,6 +67,7 @@ urlpatterns = [
     path("files/<str:file_id>", pnut(files.FileView)),
     path("files/<str:file_id>/content", pnut(files.FileContentView)),
     path("users/me/files", pnut(files.MyFilesView)),
+    path("users/me/actions", pnut(InteractionsView, spelling=PNUT_SPELLING)),
     path("users/<str:user_id>/avatar", pnut(files.ProfileImageView)),
     path("users/<str:user_id>/cover", pnut(files.ProfileImageView, purpose="cover")),
     path("users/<str:user_id>", pnut(users.UserView, http_method_names=["get", "head", "options"])),

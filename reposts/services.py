@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 
 from core.errors import Reason, Refused
 from entities.core import render_html, shift_entities
+from interactions import services as interactions
+from interactions.models import REPOST
 from posts.models import Post
 from posts.services.counters import shift
 from posts.services.lookup import lock_post
@@ -92,6 +94,13 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
             shift(Post, original.pk, num_reposts=1)
             shift(User, user.pk, posts_count=1)
             record_fan_out(created)
+            interactions.record(
+                REPOST,
+                user_id=original.user_id,
+                actor_id=user.pk,
+                post_id=original.pk,
+                cause_id=created.pk,
+            )
     except IntegrityError:
         # The unique constraint is the last word should a writer ever skip the lock.
         existing = find_repost(user, original_id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from posts.models import Post, Report, Star
-from posts.services.posting import create_post
+from posts.services.posting import create_post, delete_post
 from users.models import User
+from users.services import graph
 
 POSTS = "/stream/0/posts"
 
@@ -96,3 +97,21 @@ def assert_counters_match_rows() -> None:
         star_rows=Count("stars", distinct=True),
     ):
         assert (user.posts_count, user.stars_count) == (user.live_posts, user.star_rows), user
+
+
+# Why a list leaves a post or an interaction out: the table the visibility tests share.
+REASONS = ["blocked", "blocked_by", "muted", "suspended", "deleted", "machine_only"]
+
+
+def hide(reason: str, viewer: User, other: User, post: Post) -> None:
+    """Make ``post`` (by ``other``) one ``viewer`` should no longer see, for ``reason``."""
+    if reason == "blocked":
+        graph.block(viewer, other)
+    elif reason == "blocked_by":
+        graph.block(other, viewer)
+    elif reason == "muted":
+        graph.mute(viewer, other)
+    elif reason == "suspended":
+        User.objects.filter(pk=other.pk).update(is_active=False)
+    elif reason == "deleted":
+        delete_post(post.user, post.pk)

@@ -37,6 +37,10 @@ DOMAIN = [
     "files/models.py",
     "files/services",
     "files/tasks.py",
+    "interactions/models.py",
+    "interactions/services.py",
+    "search/services.py",
+    "explore/services.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

@@ -1,11 +1,7 @@
 from django.urls import path
 
-from adn_api.permissions import user_token
-
 from .services import graph
-from .views import RelatedUsersView, RelationView, UserListView, UserSearchView, UserView
-
-OWN = {"GET": user_token()}
+from .views import OWN, RelatedUsersView, RelationView, UserListView, UserSearchView, UserView
 
 urlpatterns = [
     path("users", UserListView.as_view()),

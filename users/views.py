@@ -19,6 +19,8 @@ from .services import graph, profile
 from .services.lists import relation_rows, search_users
 from .services.lookup import get_user, get_users
 
+OWN = {"GET": user_token()}  # lists only the user themself reads (muted, blocked)
+
 
 class UserView(ApiView):
     access = {

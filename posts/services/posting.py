@@ -16,6 +16,8 @@ from entities.core import fill_uri_templates, render_html
 from entities.options import EntityOptions
 from entities.services import process_post_text
 from files.services.annotations import check_references
+from interactions import services as interactions
+from interactions.models import REPLY
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
@@ -120,6 +122,13 @@ def create_post(
         _index_entities(post)
         if target:
             shift(Post, target.pk, num_replies=1)
+            interactions.record(
+                REPLY,
+                user_id=target.user_id,
+                actor_id=author.pk,
+                post_id=target.pk,
+                cause_id=post.pk,
+            )
         shift(User, author.pk, posts_count=1)
         record_fan_out(post)
     return post
@@ -169,6 +178,7 @@ def erase_post(post: Post) -> Post:
         post.save(update_fields=["is_deleted", "text", "html", "entities", "num_reposts"])
         PostHashtag.objects.filter(post=post).delete()
         PostMention.objects.filter(post=post).delete()
+        interactions.forget_caused_by([post.pk])  # its reposts' went with their rows
         if post.reply_to_id:
             shift(Post, post.reply_to_id, num_replies=-1)
         # The author and every reposter lose a post; users are locked last, in id order.

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from core.errors import Reason, Refused
+from interactions import services as interactions
+from interactions.models import STAR
 from users.models import User
 from users.services.graph import blocked_between
 
@@ -40,6 +42,7 @@ def add_star(user: User, post: Post) -> tuple[Post, bool]:
             return target, False  # already starred
         shift(Post, target.pk, num_stars=1)
         shift(User, user.pk, stars_count=1)
+        interactions.record(STAR, user_id=target.user_id, actor_id=user.pk, post_id=target.pk)
     return target, True
 
 
@@ -56,4 +59,5 @@ def remove_star(user: User, post: Post) -> tuple[Post, bool]:
         if deleted:
             shift(Post, target_id, num_stars=-1)
             shift(User, user.pk, stars_count=-1)
+            interactions.forget(STAR, actor_id=user.pk, post_id=target_id)
     return target, bool(deleted)

@@ -12,8 +12,9 @@ from core.inputs import parse_id
 from ..models import StreamMarker
 from ..models.stream_marker import new_version
 
-# The streams that keep a marker; "mentions" is the viewer's own mentions stream.
-MARKER_NAMES = {"my_stream", "unified", "global", "mentions"}
+# The streams that keep a marker; "mentions" is the viewer's own mentions stream;
+# "interactions" holds an interaction's pagination id rather than a post's.
+MARKER_NAMES = {"my_stream", "unified", "global", "mentions", "interactions"}
 
 
 def parse_marker(item, other_names: Callable[[str], bool] | None = None) -> tuple[str, int, int]:

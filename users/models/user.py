@@ -24,8 +24,16 @@ class ADNUserManager(UserManager):
         """Lock these users' rows until the transaction ends, in id order, so that two
         transactions locking the same users queue instead of deadlocking. Every change to the
         graph between two users, and every stream change that follows from one, holds this
-        lock: whatever their timing, they then run as if one after the other."""
-        list(self.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
+        lock: whatever their timing, they then run as if one after the other. The lock is
+        ``FOR NO KEY UPDATE``: it queues lockers and counter updates, but not the key-share
+        locks that inserting a row pointing at a user takes (a star's interaction names the
+        author being locked by a follow: waiting there would deadlock)."""
+        list(
+            self.select_for_update(no_key=True)
+            .filter(pk__in=user_ids)
+            .order_by("pk")
+            .values_list("pk")
+        )
 
 
 class User(AbstractUser):

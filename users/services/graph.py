@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from core.errors import Reason, Refused, invalid
+from interactions import services as interactions
+from interactions.models import FOLLOW
 from streams.tasks import follow_changed
 
 from ..models import Block, Follow, Mute, User
@@ -51,6 +53,7 @@ def follow(follower: User, followee: User) -> bool:
                 [(follower.pk, "following_count", 1), (followee.pk, "followers_count", 1)]
             )
             follow_changed(follower.pk, followee.pk, following=True)
+            interactions.record(FOLLOW, user_id=followee.pk, actor_id=follower.pk)
     return created
 
 
@@ -61,6 +64,7 @@ def _delete_follow(follower_id: int, followee_id: int) -> bool:
             [(follower_id, "following_count", -1), (followee_id, "followers_count", -1)]
         )
         follow_changed(follower_id, followee_id, following=False)
+        interactions.forget(FOLLOW, actor_id=follower_id, user_id=followee_id)
     return bool(deleted)
 
 

@@ -22,6 +22,7 @@ RELATIONS = {
     "blocked": (Block, "blocker", "blocked"),
 }
 OWN_ONLY = {"muted", "blocked"}
+MAX_QUERY = 256  # a user search longer than this is no name anyone types
 
 
 def relation_rows(viewer: User | None, subject: User, relation: str) -> tuple[QuerySet, str]:
@@ -36,13 +37,37 @@ def relation_rows(viewer: User | None, subject: User, relation: str) -> tuple[Qu
     return model.objects.filter(shown, **{subject_field: subject}), listed
 
 
+def relation_ids(subjects: list[int], relation: str) -> dict[str, list[str]]:
+    """For each subject, the ids (strings, newest first) of the users they mute or block
+    (``relation``); one query for every subject."""
+    model, subject_field, listed = RELATIONS[relation]
+    found: dict[str, list[str]] = {str(pk): [] for pk in subjects}
+    rows = model.objects.filter(visible_users(None, f"{listed}__"))
+    rows = rows.filter(**{f"{subject_field}_id__in": subjects}).order_by("-id")
+    for subject, other in rows.values_list(f"{subject_field}_id", f"{listed}_id"):
+        found[str(subject)].append(str(other))
+    return found
+
+
 def search_users(viewer: User | None, query: str) -> QuerySet:
-    """Users whose username starts with, or whose name contains, ``query``."""
-    query = query.strip().lstrip("@")
-    if not query:
+    """Users matching ``query`` as App.net's user search: ``@name`` a username prefix,
+    ``#tag`` the hashtag in the description, anything else a username prefix or part of the
+    name or the description."""
+    query = query.strip()
+    if not query.lstrip("@#"):
         raise invalid("q is required: the text to search usernames and names for.")
+    if len(query) > MAX_QUERY:
+        raise invalid(f"q is at most {MAX_QUERY} characters.")
     if not storable_text(query):  # PostgreSQL cannot compare with a NUL: a 500 otherwise
         raise invalid("q must not contain NUL characters or lone surrogates.")
-    return User.objects.filter(
-        visible_users(viewer), Q(username__istartswith=query) | Q(name__icontains=query)
-    )
+    if query.startswith("@"):
+        condition = Q(username__istartswith=query[1:])
+    elif query.startswith("#"):
+        condition = Q(description_text__icontains=query)
+    else:
+        condition = (
+            Q(username__istartswith=query)
+            | Q(name__icontains=query)
+            | Q(description_text__icontains=query)
+        )
+    return User.objects.filter(visible_users(viewer), condition)

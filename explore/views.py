@@ -1,0 +1,44 @@
+"""``posts/stream/explore`` (the list) and ``posts/stream/explore/{slug}`` in App.net's shape,
+and pnut's ``posts/streams/explore`` forms."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+
+from adn_api.envelope import enveloped
+from adn_api.pagination import page_meta, read_cursor
+from adn_api.permissions import PUBLIC
+from adn_api.views import ApiView
+from core.paging import paginate
+
+from .services import STREAMS, explore_posts
+
+
+class ExploreListView(ApiView):
+    access = {"GET": PUBLIC}
+
+    def get(self, request: Request):
+        base = request.build_absolute_uri(request.path).rstrip("/")
+        return enveloped(
+            [
+                {
+                    "slug": e.slug,
+                    "title": e.title,
+                    "description": e.description,
+                    "url": f"{base}/{e.slug}",
+                }
+                for e in STREAMS.values()
+            ]
+        )
+
+
+class ExploreStreamView(ApiView):
+    access = {"GET": PUBLIC}
+
+    def get(self, request: Request, slug: str):
+        options = self.options_for()
+        rows = explore_posts(self.viewer, slug, options.filters).for_rendering()
+        result = paginate(rows, read_cursor(request))
+        return enveloped(
+            self.posts_data(result.items, options), page_meta(result.items, result.more)
+        )

@@ -1,0 +1,96 @@
+"""Writing and reading interactions. ``record``/``forget`` run inside the caller's transaction
+(a follow, star, reply or repost and its interaction commit or roll back together); callers have
+already locked what they change, and the unique constraints are the last word.
+
+Reads leave out actors the viewer cannot see (inactive, blocked either way) or has muted, and
+posts since deleted or machine-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from core.errors import Reason, Refused
+from posts.models.post import RENDER_RELATIONS
+from users.models import Mute, User, visible_users
+
+from .models import ACTIONS, Interaction
+
+
+def record(
+    action: str,
+    *,
+    user_id: int,
+    actor_id: int,
+    post_id: int | None = None,
+    cause_id: int | None = None,
+) -> None:
+    """Write the interaction; nobody is told of their own actions, and a repeat is ignored."""
+    if user_id == actor_id:
+        return
+    row = Interaction(
+        action=action, user_id=user_id, actor_id=actor_id, post_id=post_id, cause_id=cause_id
+    )
+    Interaction.objects.bulk_create([row], ignore_conflicts=True)
+
+
+def forget(action: str, *, actor_id: int, **match: int) -> None:
+    """Remove the interaction an undone action had written (``post_id=``, ``user_id=`` or
+    ``cause_id=`` say which)."""
+    Interaction.objects.filter(action=action, actor_id=actor_id, **match).delete()
+
+
+def forget_caused_by(post_ids: Iterable[int]) -> None:
+    """Remove the interactions made by these posts (a reply deleted as a tombstone)."""
+    Interaction.objects.filter(cause_id__in=list(post_ids)).delete()
+
+
+def parse_actions(value: str | None, aliases: dict[str, str] | None = None) -> list[str] | None:
+    """A comma-separated list of actions (in a dialect's spelling, ``aliases``) or None for all.
+    Unknown names match nothing rather than failing, as the docs leave them unspecified."""
+    if value is None or not value.strip():
+        return None
+    aliases = aliases or {}
+    names = [aliases.get(part.strip(), part.strip()) for part in value.split(",")]
+    return [name for name in names if name in ACTIONS]
+
+
+def interactions_for(viewer: User, actions: list[str] | None = None) -> QuerySet:
+    """The viewer's interactions as a list shows them (newest first is the caller's order)."""
+    rows = Interaction.objects.filter(visible_users(viewer, "actor__"), user=viewer).exclude(
+        Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("actor_id")))
+    )
+    # Posts no stream shows (deleted, machine-only) take their interactions off the list.
+    rows = rows.filter(Q(post__isnull=True) | Q(post__is_deleted=False, post__machine_only=False))
+    if actions is not None:
+        rows = rows.filter(action__in=actions)
+    # The posts come with the rows, joined as a post stream renders them.
+    return rows.select_related("actor", "post", *(f"post__{name}" for name in RENDER_RELATIONS))
+
+
+def group(rows: list[Interaction]) -> list[list[Interaction]]:
+    """Neighbouring rows (newest first) of one action on one object become one interaction, as
+    App.net combines several people starring one post; a group's newest row names it."""
+    groups: list[list[Interaction]] = []
+    for row in rows:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.action, last.post_id) == (row.action, row.post_id):
+            groups[-1].append(row)
+            continue
+        groups.append([row])
+    return groups
+
+
+def get_interaction(viewer: User, pk: int | None) -> Interaction:
+    """One of the viewer's interactions as their list shows it (diaspora's notification)."""
+    found = interactions_for(viewer).filter(pk=pk).first() if pk else None
+    if found is None:
+        raise Refused(Reason.NOT_FOUND, f"No notification {pk}.", subject="notification")
+    return found
+
+
+def set_read(viewer: User, pk: int | None, read: bool) -> None:
+    get_interaction(viewer, pk)  # someone else's is not found
+    Interaction.objects.filter(pk=pk, user=viewer).update(read=read)

@@ -1,0 +1,37 @@
+"""``GET posts/search`` in App.net's and pnut's shapes: one page of matching posts, newest first
+(``order=id``, paged by id like any stream) or best first (``order=score``: the top ``count``,
+which a later page cannot continue, so ``since_id``/``before_id`` are refused there)."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+
+from adn_api.envelope import enveloped
+from adn_api.pagination import page_meta, read_cursor
+from adn_api.permissions import PUBLIC
+from adn_api.views import ApiView
+from core.errors import invalid
+from core.paging import paginate
+
+from .services import PostSearch, search_posts
+
+
+class PostSearchView(ApiView):
+    access = {"GET": PUBLIC}
+
+    def get(self, request: Request):
+        search = PostSearch.parse(request.query_params)
+        options = self.options_for()
+        rows = search_posts(self.viewer, search, options.filters).for_rendering()
+        cursor = read_cursor(request)
+        if search.order == "score":
+            if cursor.since_id is not None or cursor.before_id is not None or cursor.count < 0:
+                raise invalid("order=score returns one page: since_id and before_id do not apply.")
+            found = list(rows.order_by("-score", "-id")[: cursor.count + 1])
+            posts, more = found[: cursor.count], len(found) > cursor.count
+            for post in posts:
+                post.pagination_id = post.pk
+        else:
+            result = paginate(rows, cursor)
+            posts, more = result.items, result.more
+        return enveloped(self.posts_data(posts, options), page_meta(posts, more))

@@ -1,0 +1,87 @@
+"""Explore streams (App.net ``posts/stream/explore``, pnut ``posts/streams/explore``): the list,
+each stream's condition, paging, unknown slugs, visibility, and a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from posts.models import Post
+from posts.services.posting import create_post
+from posts.services.stars import star
+from reposts.services import repost
+
+from ..post_support import REASONS, error, hide, ok
+
+pytestmark = pytest.mark.django_db
+
+EXPLORE = "/stream/0/posts/stream/explore"
+PHOTO = [{"type": "net.app.core.oembed", "value": {"type": "photo", "version": "1.0"}}]
+CHECKIN = [{"type": "net.app.core.checkin", "value": {"name": "A café"}}]
+
+
+def ids(data) -> list[str]:
+    return [p["id"] for p in data]
+
+
+@pytest.mark.parametrize("base", [EXPLORE, "/v1/posts/streams/explore"])
+def test_the_list_names_every_stream(api, base):
+    data = ok(api.get(base))
+    assert [e["slug"] for e in data] == ["conversations", "photos", "trending", "checkins"]
+    assert all(e["url"].endswith(f"{base}/{e['slug']}") and e["title"] for e in data)
+
+
+def test_each_stream_holds_what_it_says(api, alice, bob, carol):
+    talked = create_post(alice, text="what do you think?")
+    create_post(bob, text="I think so", reply_to=talked.pk)
+    photo = create_post(alice, text="look", annotations=PHOTO)
+    checkin = create_post(bob, text="here", annotations=CHECKIN)
+    popular = create_post(carol, text="popular")
+    star(alice, popular)
+    repost(bob, popular)
+    create_post(carol, text="plain")
+    old = create_post(carol, text="old news")
+    create_post(alice, text="re", reply_to=old.pk)
+    Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    assert ids(ok(api.get(f"{EXPLORE}/conversations"))) == [str(talked.pk)]
+    assert ids(ok(api.get(f"{EXPLORE}/photos"))) == [str(photo.pk)]
+    assert ids(ok(api.get(f"{EXPLORE}/checkins"))) == [str(checkin.pk)]
+    assert ids(ok(api.get(f"{EXPLORE}/trending"))) == [str(popular.pk)]
+    assert ids(ok(api.get("/v1/posts/streams/explore/trending"))) == [str(popular.pk)]
+    error(api.get(f"{EXPLORE}/nonsense"), 404)
+    error(api.get(f"{EXPLORE}/photos", count="x"), 400)
+
+
+def test_paging(api, alice):
+    posts = [create_post(alice, text=f"p{i}", annotations=CHECKIN) for i in range(5)]
+    first = api.get(f"{EXPLORE}/checkins", count=2).json()
+    assert first["meta"]["more"] is True
+    rest = ok(api.get(f"{EXPLORE}/checkins", before_id=first["meta"]["min_id"]))
+    assert ids(first["data"]) + ids(rest) == [str(p.pk) for p in reversed(posts)]
+
+
+@pytest.mark.parametrize("reason", REASONS)
+def test_explore_leaves_out(api, alice, bob, token_for, reason):
+    if reason == "machine_only":
+        create_post(bob, machine_only=True, annotations=CHECKIN)
+        assert ok(api.get(f"{EXPLORE}/checkins", token_for(alice))) == []
+        return
+    post = create_post(bob, text="here", annotations=CHECKIN)
+    token = token_for(alice)
+    assert len(ok(api.get(f"{EXPLORE}/checkins", token))) == 1
+    hide(reason, alice, bob, post)
+    assert ok(api.get(f"{EXPLORE}/checkins", token)) == []
+
+
+@pytest.mark.parametrize("count", [5, 100])
+def test_a_page_costs_the_same_queries(api, alice, token_for, count, django_assert_max_num_queries):
+    for i in range(110):
+        create_post(alice, text=f"c{i}", annotations=CHECKIN)
+    token = token_for(alice)
+    with django_assert_max_num_queries(EXPLORE_QUERIES):
+        assert len(ok(api.get(f"{EXPLORE}/checkins", token, count=count))) == count
+
+
+EXPLORE_QUERIES = 3  # the token, the page (authors and apps joined in), the viewer's relations

@@ -1,0 +1,139 @@
+"""The interactions list: App.net's ``users/me/interactions`` and pnut's ``users/me/actions``
+over the rows the domain writes as follows, stars, reposts and replies happen."""
+
+from __future__ import annotations
+
+import pytest
+
+from interactions.models import Interaction
+from posts.services.posting import create_post, delete_post
+from posts.services.stars import star, unstar
+from reposts.services import repost, unrepost
+from users.services import graph
+
+from ..post_support import error, ok
+
+pytestmark = pytest.mark.django_db
+
+ADN = "/stream/0/users/me/interactions"
+PNUT = "/v1/users/me/actions"
+
+
+def test_each_action_shows_as_an_interaction_newest_first(api, alice, bob, carol, token_for):
+    post = create_post(alice, text="hello")
+    graph.follow(bob, alice)
+    star(bob, post)
+    star(carol, post)  # combined with bob's star: same action on the same post
+    reply = create_post(carol, text="@alice hi", reply_to=post.pk)
+    repost(bob, post)
+    data = ok(api.get(ADN, token_for(alice)))
+    assert [i["action"] for i in data] == ["repost", "reply", "star", "follow"]
+    by_action = {i["action"]: i for i in data}
+    assert [u["username"] for u in by_action["star"]["users"]] == ["carol", "bob"]
+    assert by_action["star"]["objects"][0]["id"] == str(post.pk)
+    assert by_action["reply"]["objects"][0]["id"] == str(post.pk)
+    assert by_action["follow"]["objects"][0]["username"] == "alice"
+    assert by_action["follow"]["users"][0]["username"] == "bob"
+    assert all(i["event_date"].endswith("Z") and i["pagination_id"] for i in data)
+    assert reply.reply_to_id == post.pk
+
+
+def test_undone_actions_disappear(api, alice, bob, token_for):
+    post = create_post(alice, text="hello")
+    graph.follow(bob, alice)
+    star(bob, post)
+    repost(bob, post)
+    reply = create_post(bob, text="a reply", reply_to=post.pk)
+    graph.unfollow(bob, alice)
+    unstar(bob, post)
+    unrepost(bob, post)
+    delete_post(bob, reply.pk)
+    assert ok(api.get(ADN, token_for(alice))) == []
+    assert not Interaction.objects.exists()
+
+
+def test_own_actions_blocked_and_muted_users_are_left_out(api, alice, bob, carol, token_for):
+    post = create_post(alice, text="hello")
+    star(alice, post)  # one's own star tells nobody
+    star(bob, post)
+    star(carol, post)
+    graph.mute(alice, bob)
+    graph.block(carol, alice)
+    assert ok(api.get(ADN, token_for(alice))) == []
+    graph.unmute(alice, bob)
+    data = ok(api.get(ADN, token_for(alice)))
+    assert [u["username"] for i in data for u in i["users"]] == ["bob"]
+
+
+def test_a_deleted_post_takes_its_interactions_off_the_list(api, alice, bob, token_for):
+    post = create_post(alice, text="hello")
+    star(bob, post)
+    delete_post(alice, post.pk)
+    assert ok(api.get(ADN, token_for(alice))) == []
+
+
+def test_action_filters_and_pagination(api, alice, make_user, token_for):
+    post = create_post(alice, text="hello")
+    people = [make_user(f"user{i}") for i in range(5)]
+    for person in people:
+        graph.follow(person, alice)
+        create_post(person, text="re", reply_to=post.pk)
+    token = token_for(alice)
+    follows = ok(api.get(ADN, token, interaction_actions="follow"))
+    assert {i["action"] for i in follows} == {"follow"}
+    assert ok(api.get(ADN, token, action_types="reply"))[0]["action"] == "reply"
+    assert ok(api.get(ADN, token, interaction_actions="nonsense")) == []
+    first = api.get(ADN, token, count=3).json()
+    assert first["meta"]["more"] is True and len(first["data"]) == 3
+    rest = ok(api.get(ADN, token, count=20, before_id=first["meta"]["min_id"]))
+    seen = [i["pagination_id"] for i in first["data"] + rest]
+    assert len(seen) == len(set(seen)) == 10
+    error(api.get(ADN, token, count="many"), 400)
+    error(api.get(ADN, token, before_id="last_read"), 400)
+
+
+def test_the_interactions_marker(api, alice, bob, token_for):
+    graph.follow(bob, alice)
+    token = token_for(alice)
+    body = api.get(ADN, token).json()
+    assert body["meta"]["marker"] == {"name": "interactions"}
+    top = body["data"][0]["pagination_id"]
+    ok(api.post("/stream/0/posts/marker", token, data={"name": "interactions", "id": top}))
+    assert api.get(ADN, token).json()["meta"]["marker"]["id"] == top
+
+
+def test_interactions_need_a_user_token(api, token_for):
+    error(api.get(ADN), 401)
+    error(api.get(ADN, token_for(None)), 403)
+
+
+def test_pnut_actions_speak_pnut(api, alice, bob, token_for):
+    post = create_post(alice, text="hello")
+    star(bob, post)
+    graph.follow(bob, alice)
+    token = token_for(alice)
+    data = ok(api.get(PNUT, token))
+    assert [i["action"] for i in data] == ["follow", "bookmark"]
+    assert data[1]["objects"][0]["id"] == str(post.pk)
+    assert [i["action"] for i in ok(api.get(PNUT, token, filters="bookmark"))] == ["bookmark"]
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_a_page_costs_the_same_queries_for_any_count(
+    api, alice, make_user, token_for, count, django_assert_max_num_queries
+):
+    posts = [create_post(alice, text=f"post {i}") for i in range(30)]
+    for i in range(30):
+        person = make_user(f"fan{i}")
+        graph.follow(person, alice)
+        star(person, posts[i])
+        create_post(person, text="re", reply_to=posts[i].pk)
+    token = token_for(alice)
+    with django_assert_max_num_queries(INTERACTION_QUERIES):
+        data = ok(api.get(ADN, token, count=count))
+    assert len(data) == count
+
+
+# The token, the rows (with their posts), the marker, the viewer's relations to the actors and
+# to the posts.
+INTERACTION_QUERIES = 5
