@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -175,6 +176,9 @@ def file_storage(kind: str, media_root: Path = MEDIA_ROOT) -> dict:
                 "default_acl": None,  # private objects: only the app reads them
                 "querystring_auth": True,
                 "file_overwrite": True,  # keys are random (files/services/store.py)
+                # One PUT per file, up to S3's limit for one (5 GiB): boto3 would split a file
+                # from 8 MB on into a multipart upload, four requests for a 10 MB one.
+                "transfer_config": TransferConfig(multipart_threshold=5 * 1024**3),
             },
         }
     return {
@@ -429,6 +433,11 @@ FILE_QUOTA_BYTES = int(os.environ.get("FILE_QUOTA_BYTES", str(500_000_000)))  # 
 # file limit instead of writing it to a temporary file first and reading it back. Only upload
 # endpoints take bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (adn_api/middleware.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_MAX_BYTES + 1_000_000
+# Bodies read in large pieces and kept without copies (adn_api/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "adn_api.uploads.WholeMemoryUploadHandler",
+    "adn_api.uploads.LargeChunkTemporaryFileUploadHandler",
+]
 FILE_URL_SECONDS = int(os.environ.get("FILE_URL_SECONDS", "3600"))
 FILE_INCOMPLETE_SECONDS = int(os.environ.get("FILE_INCOMPLETE_SECONDS", str(24 * 3600)))
 

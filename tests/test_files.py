@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
 import time
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from adn_api.uploads import CHUNK
 from files.models import File
 from files.services import store
 from files.tasks import sweep_incomplete_files
@@ -95,6 +97,24 @@ def test_thumbnails_are_made_by_the_task_after_the_answer(
     assert got["total_size"] == got["size"] + sum(t["size"] for t in thumbs.values())
     served, body = fetch(api, thumbs["image_thumb_200s"]["url"])
     assert served.status_code == 200 and Image.open(io.BytesIO(body)).size == (200, 200)
+
+
+def test_an_upload_of_many_read_pieces_is_stored_byte_for_byte(api, token, file_backend):
+    # Larger than the pieces the body is read in (adn_api/uploads.py), with what looks like the
+    # start of a multipart boundary across a piece's end: joined again exactly, digests of it.
+    piece = CHUNK
+    data = bytearray(os.urandom(2 * piece + 12345))
+    data[piece - 3 : piece + 3] = b"\r\n--\r\n"
+    data = bytes(data)
+    response = upload(api, token, data, claimed="image/png", name="big.bin")
+    assert response.status_code == 200, response.content
+    file = response.json()["data"]
+    assert file["mime_type"] == "application/octet-stream" and file["size"] == len(data)
+    assert file["sha1"] == hashlib.sha1(data).hexdigest()
+    assert File.objects.get(pk=file["id"]).sha256 == hashlib.sha256(data).hexdigest()
+    served, body = fetch(api, file["url"])
+    assert served.status_code == 200 and body == data
+    assert len(file_backend.keys()) == 1
 
 
 def test_metadata_first_then_put_content_completes_the_file(api, token):
