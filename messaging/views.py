@@ -442,6 +442,22 @@ class StickyMessagesView(ApiView):
         return messages_page(self, result, options)
 
 
+class ThreadView(ApiView):
+    """pnut's ``channels/{id}/messages/{id}/thread`` (a user token): the messages of that
+    message's thread, newest first."""
+
+    access = {"GET": user_token("messages")}
+
+    def get(self, request: Request, channel_id: str, message_id: str):
+        channel = channel_for(self, channel_id)
+        message = get_message(channel, message_id, self.viewer)
+        options = message_options(self)
+        result = reading.thread_messages(
+            self.viewer, message, options.read.filters, read_cursor(request)
+        )
+        return messages_page(self, result, options)
+
+
 class StickyView(ApiView):
     """pnut's ``PUT/DELETE channels/{id}/messages/{id}/sticky`` (editors): the message."""
 

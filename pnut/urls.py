@@ -108,6 +108,10 @@ urlpatterns = [
     path("channels/<str:channel_id>/messages", pnut(messaging.MessagesView, created_status=201)),
     path("channels/<str:channel_id>/messages/<str:message_id>", pnut(messaging.MessageView)),
     path("channels/<str:channel_id>/sticky_messages", pnut(messaging.StickyMessagesView)),
+    path(
+        "channels/<str:channel_id>/messages/<str:message_id>/thread",
+        pnut(messaging.ThreadView),
+    ),
     path("channels/<str:channel_id>/messages/<str:message_id>/sticky", pnut(messaging.StickyView)),
     path("users/me/channels", pnut(messaging.OwnedChannelsView)),
     path(

@@ -1,8 +1,8 @@
-"""Admin for posts and the moderation queue of reports.
+"""Admin for posts and the one moderation queue of reports, of posts and of messages.
 
 Posts are read-only here: a change by hand would skip what the domain keeps true (entities,
 counters, streams). Moderators delete through the actions below, which call the same deletion
-as the API's (posts.services.moderation).
+as the API's (posts.services.moderation, and messaging.services.moderation for a message).
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
 
+from messaging.services import moderation as message_moderation
+
 from .models import Post, Report
 from .services import moderation
+
+
+def excerpt_of(item) -> str:
+    """A post's or a message's text, shortened for a list."""
+    return truncatechars(item.text, 80) or ("(deleted)" if item.is_deleted else "(no text)")
 
 
 def kind_of(post: Post) -> str:
@@ -80,7 +87,7 @@ class PostAdmin(ModerationPermissions, admin.ModelAdmin):
 
     @admin.display(description="text")
     def excerpt(self, post: Post) -> str:
-        return truncatechars(post.text, 80) or ("(deleted)" if post.is_deleted else "(no text)")
+        return excerpt_of(post)
 
     @admin.action(
         description="Delete selected posts (as their authors would)", permissions=["moderate"]
@@ -96,7 +103,7 @@ class PostAdmin(ModerationPermissions, admin.ModelAdmin):
 
 @admin.register(Report)
 class ReportAdmin(ModerationPermissions, admin.ModelAdmin):
-    """The moderation queue: newest open reports first."""
+    """The moderation queue, of posts and of messages: newest reports first."""
 
     list_display = (
         "created_at",
@@ -108,11 +115,18 @@ class ReportAdmin(ModerationPermissions, admin.ModelAdmin):
         "reason",
     )
     list_filter = ("status", "created_at")
-    list_select_related = ("post", "post__user", "reporter")
-    search_fields = ("reason", "post__text", "post__user__username", "reporter__username")
+    list_select_related = ("post", "post__user", "message", "message__user", "reporter")
+    search_fields = (
+        "reason",
+        "post__text",
+        "post__user__username",
+        "message__text",
+        "message__user__username",
+        "reporter__username",
+    )
     search_help_text = "Reason, reported text, author's or reporter's username."
     ordering = ("-created_at",)
-    readonly_fields = ("post", "reporter", "reason", "status", "created_at")
+    readonly_fields = ("post", "message", "reporter", "reason", "status", "created_at")
     actions = ("dismiss", "delete_content", "suspend_author")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -126,19 +140,19 @@ class ReportAdmin(ModerationPermissions, admin.ModelAdmin):
 
     @admin.display(description="kind")
     def kind(self, report: Report) -> str:
-        return kind_of(report.post)
+        return "message" if report.message_id else kind_of(report.post)
 
     @admin.display(description="content")
     def reported_content(self, report: Report) -> str:
-        post = report.post
-        text = truncatechars(post.text, 80) or ("(deleted)" if post.is_deleted else "(no text)")
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:posts_post_change", args=[post.pk]), text
-        )
+        if report.message_id:
+            target = reverse("admin:messaging_message_change", args=[report.message_id])
+            return format_html('<a href="{}">{}</a>', target, excerpt_of(report.message))
+        target = reverse("admin:posts_post_change", args=[report.post_id])
+        return format_html('<a href="{}">{}</a>', target, excerpt_of(report.post))
 
-    @admin.display(description="author", ordering="post__user__username")
+    @admin.display(description="author")
     def author(self, report: Report) -> str:
-        user = report.post.user
+        user = report.message.user if report.message_id else report.post.user
         return format_html(
             '<a href="{}">@{}</a>{}',
             reverse("admin:users_user_change", args=[user.pk]),
@@ -160,24 +174,34 @@ class ReportAdmin(ModerationPermissions, admin.ModelAdmin):
     @admin.action(description="Delete the reported content", permissions=["moderate"])
     def delete_content(self, request: HttpRequest, queryset: QuerySet) -> None:
         chosen = list(queryset)
-        deleted, actioned = moderation.delete_reported_content([r.pk for r in chosen])
+        ids = [r.pk for r in chosen]
+        posts, actioned = moderation.delete_reported_content(ids)
+        # Name each kind the moderator chose.
+        deleted = [f"{posts} post(s)"] if any(r.post_id for r in chosen) else []
+        if any(r.message_id for r in chosen):
+            sent, settled = message_moderation.delete_reported_messages(ids)
+            deleted.append(f"{sent} message(s)")
+            actioned += settled
         self._log(request, chosen, "Deleted the reported content")
-        self.message_user(
-            request, f"Deleted {deleted} post(s); {actioned} report(s) actioned.", messages.SUCCESS
-        )
+        summary = f"Deleted {' and '.join(deleted)}; {actioned} report(s) actioned."
+        self.message_user(request, summary, messages.SUCCESS)
 
     @admin.action(
         description="Suspend the authors of the reported content", permissions=["moderate"]
     )
     def suspend_author(self, request: HttpRequest, queryset: QuerySet) -> None:
-        chosen = list(queryset.select_related("post"))
-        if any(report.post.user_id == request.user.pk for report in chosen):
+        chosen = list(queryset.select_related("post", "message"))
+        authors = {(r.message or r.post).user_id for r in chosen}
+        if request.user.pk in authors:
             self.message_user(request, "You cannot suspend yourself.", messages.ERROR)
             return
-        suspended, actioned = moderation.suspend_reported_authors([r.pk for r in chosen])
+        ids = [r.pk for r in chosen]
+        # The second call suspends only who is still active: no one is counted twice.
+        suspended, actioned = moderation.suspend_reported_authors(ids)
+        more, settled = message_moderation.suspend_reported_authors(ids)
         self._log(request, chosen, "Suspended the author")
         self.message_user(
             request,
-            f"Suspended {suspended} user(s); {actioned} report(s) actioned.",
+            f"Suspended {suspended + more} user(s); {actioned + settled} report(s) actioned.",
             messages.SUCCESS,
         )

@@ -1,6 +1,6 @@
 from .acl import ChannelAcl
 from .channel import Channel, ChannelMute, Subscription
-from .message import Message, MessageFanOut, MessageReport, Unread
+from .message import Message, MessageFanOut, Unread
 
 __all__ = [
     "Channel",
@@ -8,7 +8,6 @@ __all__ = [
     "ChannelMute",
     "Message",
     "MessageFanOut",
-    "MessageReport",
     "Subscription",
     "Unread",
 ]

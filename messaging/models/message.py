@@ -104,28 +104,3 @@ class MessageFanOut(models.Model):
 
     def __str__(self) -> str:
         return f"fan-out of message {self.message_id}"
-
-
-class MessageReport(models.Model):
-    """A user's report of a message, queued for the admins beside the reports of posts."""
-
-    class Status(models.TextChoices):
-        OPEN = "open"
-        DISMISSED = "dismissed"
-        ACTIONED = "actioned"
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_reports"
-    )
-    reason = models.CharField(max_length=1000, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["reporter", "message"], name="message_report_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"report of message {self.message_id} by {self.reporter_id}"

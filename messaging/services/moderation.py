@@ -1,6 +1,7 @@
 """Reports of messages and what the admins do with them: the same steps as for posts'
-reports (posts.services.moderation), over messages. A moderator's delete is the author's own
-(``messages.delete_message``): a tombstone, out of every unread count."""
+reports (posts.services.moderation), over messages, in the same queue (posts.Report). A
+moderator's delete is the author's own (``messages.delete_message``): a tombstone, out of
+every unread count."""
 
 from __future__ import annotations
 
@@ -9,21 +10,22 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from core.errors import Reason, Refused
+from posts.models import Report
 from posts.services.reports import check_reason
 from users.models import User
 from users.services.moderation import suspend
 
-from ..models import Message, MessageReport
+from ..models import Message
 from .messages import delete_message
 
 
-def report_message(reporter: User, message: Message, reason: str = "") -> MessageReport:
+def report_message(reporter: User, message: Message, reason: str = "") -> Report:
     """Queue ``message`` (which the reporter found readable) for the admins. Refused (already
     done) when this user reported it before, (invalid) a reason that is not short text."""
     check_reason(reason)
     try:
         with transaction.atomic():
-            return MessageReport.objects.create(reporter=reporter, message=message, reason=reason)
+            return Report.objects.create(reporter=reporter, message=message, reason=reason)
     except IntegrityError:
         raise Refused(Reason.ALREADY_DONE, "You already reported this message.") from None
 
@@ -40,28 +42,32 @@ def delete_as_moderator(message_id: int) -> bool:
     return True
 
 
-def dismiss_reports(report_ids: Iterable[int]) -> int:
-    return MessageReport.objects.filter(
-        pk__in=list(report_ids), status=MessageReport.Status.OPEN
-    ).update(status=MessageReport.Status.DISMISSED)
+def _close(reports: list[Report]) -> int:
+    """Mark actioned the chosen reports and every open report of their messages; returns how
+    many."""
+    chosen = Report.objects.filter(pk__in=[r.pk for r in reports]).exclude(
+        status=Report.Status.ACTIONED
+    )
+    settled = Report.objects.filter(
+        message_id__in={r.message_id for r in reports}, status=Report.Status.OPEN
+    )
+    return (chosen | settled).update(status=Report.Status.ACTIONED)
 
 
-def _close(reports: list[MessageReport]) -> int:
-    """Mark every open report of these reports' messages actioned; returns how many."""
-    return MessageReport.objects.filter(
-        message_id__in={r.message_id for r in reports}, status=MessageReport.Status.OPEN
-    ).update(status=MessageReport.Status.ACTIONED)
-
-
-def _reports(report_ids: Iterable[int]) -> list[MessageReport]:
-    return list(MessageReport.objects.filter(pk__in=list(report_ids)).select_related("message"))
+def _reports(report_ids: Iterable[int]) -> list[Report]:
+    """The reports of messages among these (the queue holds posts' too)."""
+    return list(
+        Report.objects.filter(pk__in=list(report_ids), message__isnull=False).select_related(
+            "message"
+        )
+    )
 
 
 def delete_reported_messages(report_ids: Iterable[int]) -> tuple[int, int]:
     """Delete the reported messages and close every open report of them; returns (deleted,
-    reports actioned)."""
+    reports actioned). Reports of posts among ``report_ids`` are left alone."""
     reports = _reports(report_ids)
-    deleted = sum(delete_as_moderator(pk) for pk in {r.message_id for r in reports})
+    deleted = sum(delete_as_moderator(pk) for pk in sorted({r.message_id for r in reports}))
     return deleted, _close(reports)
 
 

@@ -78,6 +78,18 @@ def sticky_messages(
     return paginate(rows.for_rendering(), cursor)
 
 
+def thread_messages(viewer: User, message: Message, filters: PostFilters, cursor: Cursor) -> Page:
+    """pnut's thread: a page of the messages of ``message``'s thread (its channel's messages
+    with its ``thread_id``: the root and every reply under it) the viewer may read, newest
+    first."""
+    rows = Message.objects.filter(
+        visible_messages(viewer, filters, channel_readable=True),
+        channel_id=message.channel_id,
+        thread_id=message.thread_id,
+    )
+    return paginate(rows.for_rendering(), cursor)
+
+
 def user_messages(
     user: User, filters: PostFilters, cursor: Cursor, *, include_pm: bool = True
 ) -> Page:

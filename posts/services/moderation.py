@@ -40,7 +40,11 @@ def delete_reported_content(report_ids: Iterable[int]) -> tuple[int, int]:
     """Delete the posts (or comments) the reports name and close every open report of them.
     Returns (posts deleted, reports actioned)."""
     report_ids = list(report_ids)
-    post_ids = set(Report.objects.filter(pk__in=report_ids).values_list("post_id", flat=True))
+    post_ids = set(
+        Report.objects.filter(pk__in=report_ids, post__isnull=False).values_list(
+            "post_id", flat=True
+        )
+    )
     deleted = sum(delete_as_moderator(post_id) for post_id in sorted(post_ids))
     actioned = _action(Report.objects.filter(post_id__in=post_ids), report_ids)
     return deleted, actioned
@@ -51,7 +55,9 @@ def suspend_reported_authors(report_ids: Iterable[int]) -> tuple[int, int]:
     Returns (users suspended, reports actioned)."""
     report_ids = list(report_ids)
     author_ids = set(
-        Report.objects.filter(pk__in=report_ids).values_list("post__user_id", flat=True)
+        Report.objects.filter(pk__in=report_ids, post__isnull=False).values_list(
+            "post__user_id", flat=True
+        )
     )
     suspended = suspend(author_ids)
     actioned = _action(Report.objects.filter(post__user_id__in=author_ids), report_ids)
@@ -60,6 +66,8 @@ def suspend_reported_authors(report_ids: Iterable[int]) -> tuple[int, int]:
 
 def _action(related: QuerySet, report_ids: list[int]) -> int:
     """Mark actioned the chosen reports (whatever their state) and the open ones they settle."""
-    chosen = Report.objects.filter(pk__in=report_ids).exclude(status=Report.Status.ACTIONED)
+    chosen = Report.objects.filter(pk__in=report_ids, post__isnull=False).exclude(
+        status=Report.Status.ACTIONED
+    )
     settled = related.filter(status=Report.Status.OPEN)
     return (chosen | settled).update(status=Report.Status.ACTIONED)

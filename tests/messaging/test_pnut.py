@@ -6,6 +6,8 @@ subscribe and mute) and paths (``users/me/channels/subscribed``, ``existing_pm``
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from .support import error, ok, snapshot
 
@@ -240,3 +242,31 @@ def test_my_channels_many_by_id_broadcast_unread_patch_and_deactivate(api, peopl
     assert patched["raw"] == {"io.pnut.core.chat-settings": [{"name": "News"}]}
     gone = ok(api.delete(f"{V1}/channels/{cast['id']}", tokens["alice"]))
     assert gone["is_active"] is False and gone["you_subscribed"] is False
+
+
+def test_a_messages_thread_is_its_root_and_replies_newest_first(api, people):
+    users, tokens = people
+    body = {"type": "io.pnut.core.chat", "acl": {"write": {"user_ids": [str(users["bob"].pk)]}}}
+    channel = created(api.post(f"{V1}/channels", tokens["alice"], data=body))
+    path = f"{V1}/channels/{channel['id']}/messages"
+    root = created(api.post(path, tokens["alice"], data={"text": "root"}))
+    reply = created(api.post(path, tokens["bob"], data={"text": "re", "reply_to": root["id"]}))
+    deeper = created(
+        api.post(path, tokens["alice"], data={"text": "re re", "reply_to": reply["id"]})
+    )
+    created(api.post(path, tokens["bob"], data={"text": "another topic"}))
+    thread = f"{path}/{reply['id']}/thread"
+    listed = ok(api.get(thread, tokens["bob"]))
+    assert [m["id"] for m in listed] == [deeper["id"], reply["id"], root["id"]]
+    assert {m["thread_id"] for m in listed} == {root["id"]}
+    paged = api.get(thread, tokens["bob"], count=2).json()
+    assert [m["id"] for m in paged["data"]] == [deeper["id"], reply["id"]]
+    assert paged["meta"]["more"] is True
+    counts = []
+    for count in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(ok(api.get(thread, tokens["bob"], count=count))) == count
+        counts.append(len(queries))
+    assert counts[0] == counts[1]  # a constant number of queries, whatever the page size
+    error(api.get(thread, tokens["carol"]), 404)  # not in the ACL: the channel stays hidden
+    error(api.get(f"{path}/999999/thread", tokens["bob"]), 404)
