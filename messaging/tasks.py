@@ -7,15 +7,12 @@ sweep enqueues it again. Delivering is idempotent, so a fan-out run twice bumps 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from streams.tasks import RETRY
+from streams.tasks import RETRY, sweep_outbox
 
 from .models import MessageFanOut
 from .services import fanout
@@ -48,21 +45,12 @@ def enqueue_fan_out(fan_out_id: int) -> bool:
     return True
 
 
+def release_fan_out(fan_out_id: int) -> None:
+    MessageFanOut.objects.filter(pk=fan_out_id, completed_at__isnull=True).update(enqueued_at=None)
+
+
 @shared_task(acks_late=True)
 def sweep_pending_message_fan_outs() -> int:
-    """Enqueue message fan-outs never enqueued, or enqueued more than
-    FANOUT_RETRY_AFTER_SECONDS ago and not done (a killed worker); each claimed first, so two
-    sweeps do not both take one. Returns how many it enqueued."""
-    stale = timezone.now() - timedelta(seconds=settings.FANOUT_RETRY_AFTER_SECONDS)
-    due = MessageFanOut.objects.filter(completed_at__isnull=True).filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
-    )
-    enqueued = 0
-    for fan_out_id in list(due.order_by("id").values_list("id", flat=True)[:1000]):
-        if not due.filter(pk=fan_out_id).update(enqueued_at=timezone.now()):
-            continue
-        if not enqueue_fan_out(fan_out_id):
-            MessageFanOut.objects.filter(pk=fan_out_id).update(enqueued_at=None)
-            break
-        enqueued += 1
-    return enqueued
+    """Enqueue message fan-outs the broker never took, or whose worker went quiet too long
+    (``streams.tasks.sweep_outbox``, shared by every outbox). Returns how many it enqueued."""
+    return sweep_outbox(MessageFanOut.objects.all(), enqueue_fan_out, release_fan_out)
