@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
+from oauth2_provider.models import get_application_model
 
 from posts.options import BY_ID, PostFilters
+from users.models import User
 
 from .visibility import visible_messages
 
 RENDER_RELATIONS = ("user", "source", "source__profile")
+
+
+@cache
+def unrendered() -> tuple[str, ...]:
+    """What a page of messages (which chat clients poll) leaves out of its one query: the
+    authors' account fields and the source app's own, none of which a message shows (its
+    source is the app's name, client id and link)."""
+    app_fields = get_application_model()._meta.concrete_fields
+    return (
+        *(f"user__{name}" for name in User.ACCOUNT_FIELDS),
+        *(f"source__{f.name}" for f in app_fields if f.name not in ("id", "name", "client_id")),
+        "source__profile__password_grant_secret",
+        "source__profile__native",
+    )
 
 
 class MessageQuerySet(models.QuerySet):
@@ -18,7 +36,7 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(visible_messages(viewer, filters))
 
     def for_rendering(self) -> MessageQuerySet:
-        return self.select_related(*RENDER_RELATIONS)
+        return self.select_related(*RENDER_RELATIONS).defer(*unrendered())
 
 
 class Message(models.Model):

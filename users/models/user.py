@@ -43,6 +43,18 @@ class User(AbstractUser):
     count (see users.services.graph and the posts app), so they always equal the rows.
     """
 
+    # The account's own fields, which no API object shows: a page of rendered objects that
+    # joins its users leaves them out of the query.
+    ACCOUNT_FIELDS = (
+        "password",
+        "last_login",
+        "is_superuser",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+    )
+
     class Type(models.TextChoices):
         HUMAN = "human"
         FEED = "feed"
