@@ -26,7 +26,7 @@ from ..models import File
 from ..tasks import record_derivation
 from . import images, store
 from .derive import forget, stored_keys
-from .incoming import Incoming
+from .incoming import Incoming, store_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +205,7 @@ def _store(file: File, content: images.Content | Incoming) -> None:
         logger.warning("storing file %s failed", file.pk, exc_info=True)
         File.objects.filter(pk=file.pk).delete()
         forget(file.storage_key)
-        raise Refused(
-            Reason.UNAVAILABLE, "The file store is unavailable; try again later.", subject="file"
-        ) from exc
+        raise store_unavailable() from exc
     file.mime_type = content.mime_type
     file.kind = File.Kind.IMAGE if width is not None else File.Kind.OTHER
     file.width, file.height = width, height

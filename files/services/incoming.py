@@ -10,7 +10,10 @@ them and writes them again without their metadata.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 
@@ -19,6 +22,15 @@ from core.errors import Reason, Refused
 from . import images, store
 
 SNIFFED = 16  # what Pillow's formats are told from (Image.open's prefix)
+# Started on first use, in the process that serves (never in a parent that forks).
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-digest")
+logger = logging.getLogger(__name__)
+
+
+def store_unavailable() -> Refused:
+    return Refused(
+        Reason.UNAVAILABLE, "The file store is unavailable; try again later.", subject="file"
+    )
 
 
 class Incoming:
@@ -64,15 +76,33 @@ class Incoming:
         if images.may_be_inline_image(head):
             self._whole = []
         else:
-            self._spool = store.spool()
+            with self._store_failing():
+                self._spool = store.spool()
 
     def _take(self, data) -> None:
         if self._whole is not None:
             self._whole.append(bytes(data))
             return
+        # sha256 on another thread beside sha1 and the write (hashlib lets go of the GIL); the
+        # piece is a view of the parser's buffer, so all three are done before returning.
+        sha256 = _HASHER.submit(self._sha256.update, data)
         self._sha1.update(data)
-        self._sha256.update(data)
-        self._spool.write(data)
+        try:
+            with self._store_failing():
+                self._spool.write(data)
+        finally:
+            sha256.result()
+
+    @contextlib.contextmanager
+    def _store_failing(self):
+        """The store failing while the bytes arrive (a full disk) is the file store being
+        unavailable, as when storing them fails (``files._store``), and keeps nothing."""
+        try:
+            yield
+        except OSError as exc:
+            logger.warning("spooling an upload failed", exc_info=True)
+            self.discard()
+            raise store_unavailable() from exc
 
     @property
     def whole(self) -> bytes | None:
