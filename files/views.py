@@ -126,9 +126,9 @@ class FilesView(ApiView):
                 annotations=_annotations_in(self, data),
                 source=self.source(),
             )
-        finally:
-            if received is not None:
-                received.discard()  # refused or failed: the spooled bytes go (none once stored)
+        finally:  # refused or failed: the spooled bytes go (there are none once stored)
+            for sink in request.FILES.getlist("content"):
+                sink.discard()
         return _written(self, file, self.created_status)
 
     def get(self, request: Request):

@@ -650,3 +650,16 @@ def test_the_sweep_removes_what_an_interrupted_upload_spooled(api, token, file_b
     assert not os.path.exists(stale.path) and os.path.exists(fresh.path)
     fresh.discard()
     assert file_backend.keys() == []
+
+
+def test_two_content_parts_store_the_last_and_leave_nothing_of_the_first(api, token, file_backend):
+    first, last = os.urandom(CHUNK + 10), os.urandom(5000)
+    body = {
+        "type": "com.example.t",
+        "content": [SimpleUploadedFile("1.bin", first), SimpleUploadedFile("2.bin", last)],
+    }
+    response = api.call("POST", f"{ADN}/files", token, body, as_json=False)
+    assert response.status_code == 200, response.content
+    file = response.json()["data"]
+    assert file["sha1"] == hashlib.sha1(last).hexdigest() and file["name"] == "2.bin"
+    assert len(file_backend.keys()) == 1

@@ -22,7 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 SALT = "files.content"
@@ -54,11 +54,9 @@ def spool() -> DiskSpool | MemorySpool:
     """Where an upload's bytes go as they arrive, until ``commit`` stores them under their key:
     a file beside the store's own on the local disk, else (S3) memory."""
     store = storage()
-    try:
-        path = store.path(f"{SPOOL_DIR}/{uuid.uuid4().hex}")
-    except NotImplementedError:  # a store with no local paths
-        return MemorySpool()
-    return DiskSpool(path)
+    if isinstance(store, FileSystemStorage):  # it renames a file that has a path into place
+        return DiskSpool(store.path(f"{SPOOL_DIR}/{uuid.uuid4().hex}"))
+    return MemorySpool()
 
 
 class SpooledFile(File):
@@ -115,7 +113,7 @@ class DiskSpool:
 # the system costs more than the copy into it (on this kind of virtual machine, every page of a
 # fresh 10 MB faults in anew: ~30-100 ms), while a buffer written before costs the copy alone.
 _BUFFERS: list[bytearray] = []
-_BUFFERS_KEPT = 2
+_BUFFERS_KEPT = 1  # one upload at a time per sync worker; more at once make their own
 _BUFFERS_LOCK = threading.Lock()
 
 
