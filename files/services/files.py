@@ -139,7 +139,8 @@ def create_file(
     """A new file: complete when ``content`` is given, else waiting for ``set_content``.
 
     ``content`` taken as it arrived (``Incoming``) is stored from where it was spooled, or, when
-    it may be an image, inspected whole like bytes; it is discarded if this refuses it."""
+    it may be an image, inspected whole like bytes; the caller discards it (``Incoming.discard``)
+    when this refuses it."""
     fields = {
         "type": _text(type, "type", MAX_TYPE, required=True),
         "name": _text(name, "name", MAX_NAME),
