@@ -15,12 +15,14 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from adn_api.envelope import enveloped
 from adn_api.errors import BadRequest
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.parsers import body_object
 from adn_api.permissions import PUBLIC, has_scope, user_token
+from adn_api.uploads import StreamingMultiPartParser
 from adn_api.views import ApiView
 from core.errors import Reason, Refused
 from core.inputs import flag_value
@@ -32,6 +34,7 @@ from .models import File
 from .serializers import FileRendering
 from .services import files, images, profile, store
 from .services.annotations import oembed_value
+from .services.incoming import Incoming
 
 UPLOAD = user_token("upload")  # files, or any scope that writes annotations (App.net's rule)
 UPLOAD_LIMIT = settings.FILE_MAX_BYTES + 1_000_000  # the file, and its multipart framing
@@ -95,24 +98,37 @@ def _write_tokens(view: ApiView, items: list[File]) -> set[int]:
 
 
 class FilesView(ApiView):
-    """``POST files`` (multipart with content, or metadata only), ``GET files?ids=``."""
+    """``POST files`` (multipart with content, or metadata only), ``GET files?ids=``.
+
+    A multipart upload's ``content`` is taken as it arrives (``receive_upload``): hashed and
+    written once to where it is kept, never held whole unless it may be an image."""
 
     access = {"POST": UPLOAD, "GET": user_token()}
     created_status = 200
     max_body = UPLOAD_LIMIT
+    parser_classes = [StreamingMultiPartParser, *api_settings.DEFAULT_PARSER_CLASSES]
+
+    def receive_upload(self, field: str, filename: str) -> Incoming | None:
+        """The sink of a multipart file part (``StreamingMultiPartParser``): ``content``'s."""
+        return Incoming(filename) if field == "content" else None
 
     def post(self, request: Request):
         data = body_object(request)
-        file = files.create_file(
-            self.viewer,
-            type=data.get("type"),
-            content=uploaded_bytes(request),
-            name=data.get("name") or getattr(request.FILES.get("content"), "name", ""),
-            kind=data.get("kind"),
-            public=data.get("public", data.get("is_public", False)),  # pnut: is_public
-            annotations=_annotations_in(self, data),
-            source=self.source(),
-        )
+        received = request.FILES.get("content")
+        try:
+            file = files.create_file(
+                self.viewer,
+                type=data.get("type"),
+                content=received if received is not None else uploaded_bytes(request),
+                name=data.get("name") or getattr(received, "name", ""),
+                kind=data.get("kind"),
+                public=data.get("public", data.get("is_public", False)),  # pnut: is_public
+                annotations=_annotations_in(self, data),
+                source=self.source(),
+            )
+        finally:  # refused or failed: the spooled bytes go (there are none once stored)
+            for sink in request.FILES.getlist("content"):
+                sink.discard()
         return _written(self, file, self.created_status)
 
     def get(self, request: Request):

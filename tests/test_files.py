@@ -570,3 +570,96 @@ def test_two_uploads_at_once_cannot_both_pass_the_quota(alice, token_for, settin
         thread.join(60)
     assert sorted(statuses) == [200, 507]
     assert File.objects.count() == 1
+
+
+# --- uploads taken as they arrive ------------------------------------------------------------
+
+
+def test_a_pdf_is_typed_from_its_first_bytes(api, token):
+    data = b"%PDF-1.7\n" + os.urandom(50_000)
+    file = upload(api, token, data, claimed="image/png", name="paper.pdf").json()["data"]
+    assert file["mime_type"] == "application/pdf" and file["kind"] == "other"
+    assert file["sha1"] == hashlib.sha1(data).hexdigest() and file["size"] == len(data)
+
+
+def test_a_store_failing_while_the_bytes_arrive_is_503_and_keeps_nothing(
+    api, token, file_backend, monkeypatch
+):
+    for spool in (store.DiskSpool, store.MemorySpool):
+        real_write = spool.write
+
+        def half_then_full(self, data, real_write=real_write):
+            if getattr(self, "pieces", 0):
+                raise OSError(28, "No space left on device")
+            self.pieces = 1
+            real_write(self, data)
+
+        monkeypatch.setattr(spool, "write", half_then_full)
+    response = upload(api, token, os.urandom(3 * CHUNK), name="big.bin")
+    assert response.status_code == 503
+    assert "unavailable" in response.json()["meta"]["error_message"]
+    assert File.objects.count() == 0 and file_backend.keys() == []
+
+
+def test_a_store_failing_as_the_bytes_are_stored_keeps_nothing(
+    api, token, file_backend, monkeypatch
+):
+    real_save = store._save
+
+    def stored_then_fail(key, content):
+        real_save(key, content)
+        raise ConnectionError("the store went away")
+
+    monkeypatch.setattr(store, "_save", stored_then_fail)
+    response = upload(api, token, os.urandom(CHUNK + 1), name="big.bin")
+    assert response.status_code == 503
+    assert File.objects.count() == 0 and file_backend.keys() == []
+
+
+def test_a_multipart_body_cut_short_is_400_and_keeps_nothing(api, token, file_backend):
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    body = encode_multipart(
+        BOUNDARY,
+        {
+            "type": "com.example.t",
+            "content": SimpleUploadedFile("cut.bin", os.urandom(CHUNK + 5000)),
+        },
+    )
+    cut = body[: len(body) // 2]
+    response = api.client.generic(
+        "POST",
+        f"{ADN}/files",
+        cut,
+        content_type=MULTIPART_CONTENT,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400, response.content
+    assert File.objects.count() == 0 and file_backend.keys() == []
+
+
+def test_the_sweep_removes_what_an_interrupted_upload_spooled(api, token, file_backend):
+    if file_backend.name != "local":
+        pytest.skip("an upload to S3 is spooled in memory: a dead process leaves nothing")
+    stale, fresh = store.spool(), store.spool()
+    stale.write(b"the first half of an upload whose process died")
+    fresh.write(b"an upload still arriving")
+    day_ago = time.time() - 25 * 3600
+    os.utime(stale.path, (day_ago, day_ago))
+    assert sweep_incomplete_files() == 0  # no files: only the spool had anything
+    assert not os.path.exists(stale.path) and os.path.exists(fresh.path)
+    fresh.discard()
+    assert file_backend.keys() == []
+
+
+def test_two_content_parts_store_the_last_and_leave_nothing_of_the_first(api, token, file_backend):
+    first, last = os.urandom(CHUNK + 10), os.urandom(5000)
+    body = {
+        "type": "com.example.t",
+        "content": [SimpleUploadedFile("1.bin", first), SimpleUploadedFile("2.bin", last)],
+    }
+    response = api.call("POST", f"{ADN}/files", token, body, as_json=False)
+    assert response.status_code == 200, response.content
+    file = response.json()["data"]
+    assert file["sha1"] == hashlib.sha1(last).hexdigest() and file["name"] == "2.bin"
+    assert len(file_backend.keys()) == 1

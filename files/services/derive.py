@@ -33,8 +33,14 @@ def stored_keys(file: File) -> list[str]:
 
 def sweep_incomplete(older_than: timedelta | None = None) -> int:
     """Remove incomplete files older than a day (FILE_INCOMPLETE_SECONDS) and whatever bytes an
-    interrupted upload stored for them. Returns how many."""
+    interrupted upload stored for them, or left in the spool (``store.sweep_spools``). Returns
+    how many files."""
     age = older_than or timedelta(seconds=settings.FILE_INCOMPLETE_SECONDS)
+    try:
+        if spooled := store.sweep_spools(age):
+            logger.info("swept %d spooled uploads their process left", spooled)
+    except Exception:
+        logger.warning("could not sweep the upload spool", exc_info=True)
     stale = File.objects.filter(complete=False, created_at__lt=timezone.now() - age)
     removed = 0
     for file in list(stale.order_by("id")[:1000]):

@@ -26,6 +26,7 @@ from ..models import File
 from ..tasks import record_derivation
 from . import images, store
 from .derive import forget, stored_keys
+from .incoming import Incoming, store_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def create_file(
     owner: User,
     *,
     type: str | None,
-    content: bytes | None = None,
+    content: bytes | Incoming | None = None,
     name: str | None = "",
     kind: str | None = None,
     public=False,
@@ -135,7 +136,11 @@ def create_file(
     source=None,
     purpose: str = File.Purpose.FILE,
 ) -> File:
-    """A new file: complete when ``content`` is given, else waiting for ``set_content``."""
+    """A new file: complete when ``content`` is given, else waiting for ``set_content``.
+
+    ``content`` taken as it arrived (``Incoming``) is stored from where it was spooled, or, when
+    it may be an image, inspected whole like bytes; the caller discards it (``Incoming.discard``)
+    when this refuses it."""
     fields = {
         "type": _text(type, "type", MAX_TYPE, required=True),
         "name": _text(name, "name", MAX_NAME),
@@ -146,12 +151,18 @@ def create_file(
     }
     if kind not in (None, "", File.Kind.IMAGE, File.Kind.OTHER):
         raise invalid("kind must be image or other.")
-    inspected = images.inspect(content) if content is not None else None
-    size = len(inspected.data) if inspected else 0
+    if isinstance(content, Incoming) and content.whole is not None:
+        content = content.whole
+    inspected = images.inspect(content) if isinstance(content, bytes) else content
+    size = _size_of(inspected) if inspected is not None else 0
     file = _reserve(owner, size, **fields)
     if inspected is not None:
         _store(file, inspected)
     return file
+
+
+def _size_of(content: images.Content | Incoming) -> int:
+    return content.size if isinstance(content, Incoming) else len(content.data)
 
 
 def set_content(owner: User, file: File, content: bytes) -> File:
@@ -171,25 +182,36 @@ def set_content(owner: User, file: File, content: bytes) -> File:
     return file
 
 
-def _store(file: File, content: images.Content) -> None:
+def _store(file: File, content: images.Content | Incoming) -> None:
     """Write the bytes, then mark the row complete with what they are; a store that fails
     takes the row (and its reservation) with it."""
-    sha1 = _HASHERS.submit(_hexdigest, "sha1", content.data)
-    sha256 = _HASHERS.submit(_hexdigest, "sha256", content.data)
+    if isinstance(content, Incoming):  # hashed as it arrived, stored from its spool
+        digests = (content.sha1, content.sha256)
+        write = content.commit
+        width = height = None
+    else:
+        digests = (
+            _HASHERS.submit(_hexdigest, "sha1", content.data),
+            _HASHERS.submit(_hexdigest, "sha256", content.data),
+        )
+        data = content.data
+        width, height = content.width, content.height
+
+        def write(key: str) -> None:
+            store.save(key, data)
+
     try:
-        store.save(file.storage_key, content.data)
+        write(file.storage_key)
     except Exception as exc:
         logger.warning("storing file %s failed", file.pk, exc_info=True)
         File.objects.filter(pk=file.pk).delete()
         forget(file.storage_key)
-        raise Refused(
-            Reason.UNAVAILABLE, "The file store is unavailable; try again later.", subject="file"
-        ) from exc
+        raise store_unavailable() from exc
     file.mime_type = content.mime_type
-    file.kind = File.Kind.IMAGE if content.is_image else File.Kind.OTHER
-    file.width, file.height = content.width, content.height
-    file.sha1, file.sha256 = sha1.result(), sha256.result()
-    file.size = file.total_size = len(content.data)
+    file.kind = File.Kind.IMAGE if width is not None else File.Kind.OTHER
+    file.width, file.height = width, height
+    file.sha1, file.sha256 = (d if isinstance(d, str) else d.result() for d in digests)
+    file.size = file.total_size = _size_of(content)
     file.complete = True
     with transaction.atomic():
         file.save(

@@ -11,7 +11,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError, WebPImagePlugin  # noqa: F401 (registers WEBP)
 
 from core.errors import invalid
 
@@ -73,13 +73,30 @@ def _strip(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def may_be_inline_image(head: bytes) -> bool:
+    """Whether bytes starting so may be one of the formats served inline, asked of Pillow's own
+    plugins (what ``Image.open`` asks them of a file's first 16 bytes): bytes that may not are
+    never opened as an image, and are stored as they came. Only those plugins are loaded, not
+    Pillow's forty (``Image.init``), which a worker's first upload would otherwise wait for."""
+    Image.preinit()  # PNG, JPEG and GIF; WebP registered by its import above
+    for fmt in INLINE_FORMATS:
+        accept = Image.OPEN[fmt][1] if fmt in Image.OPEN else None
+        if accept is None or accept(head):
+            return True
+    return False
+
+
+def opaque_mime_type(head: bytes) -> str:
+    """What bytes that are no image are served as: PDF by its signature, else opaque."""
+    return "application/pdf" if head.startswith(b"%PDF-") else "application/octet-stream"
+
+
 def inspect(data: bytes) -> Content:
     """The upload as it will be stored: an image of a plain format without its metadata, or
     anything else as opaque bytes (``application/octet-stream``, or PDF by its signature)."""
     image = _open(data)
     if image is None or image.format not in INLINE_FORMATS:
-        mime = "application/pdf" if data.startswith(b"%PDF-") else "application/octet-stream"
-        return Content(data, mime)
+        return Content(data, opaque_mime_type(data))
     fmt = image.format
     clean = _strip(image, fmt)
     width, height = Image.open(io.BytesIO(clean)).size
