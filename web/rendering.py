@@ -1,0 +1,153 @@
+"""Posts and users as the pages show them: a page of posts is one query for the viewer's
+relations to them (``users.services.viewer``) and, when some post carries a photo, one for the
+files (``files.services.annotations.expand``), whatever the page's length.
+
+Text is the entity parser's stored html (every character of the user's text escaped there), with
+its mention and hashtag spans turned into links to their pages here; nothing else the user wrote
+reaches a template except through Django's autoescape.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from files.services.annotations import expand
+from posts.models import Post
+from posts.services.relations import post_relations
+from users.models import User
+from users.services.viewer import ViewerContext
+
+# The exact markup entities/core.py writes: a mention's or hashtag's span holds escaped text only.
+MENTION = re.compile(
+    r'<span data-mention-id="(\d+)" data-mention-name="([A-Za-z0-9_]{1,20})" '
+    r'itemprop="mention">([^<]*)</span>'
+)
+HASHTAG = re.compile(r'<span data-hashtag-name="([^"<>]*)" itemprop="hashtag">([^<]*)</span>')
+LINK = re.compile(r'<a href="')
+PHOTO_TYPES = {"net.app.core.oembed"}
+
+
+def linked_html(stored: str) -> SafeString:
+    """The stored entity html with mentions and hashtags as links to their pages, and links to
+    elsewhere marked as the user's (no referrer, no endorsement)."""
+
+    def mention(match: re.Match) -> str:
+        user_id, name, text = match.groups()
+        href = reverse("web:profile", args=[name])
+        return (
+            f'<a class="mention" href="{href}" data-mention-id="{user_id}" '
+            f'itemprop="mention">{text}</a>'
+        )
+
+    def hashtag(match: re.Match) -> str:
+        name, text = match.groups()
+        href = reverse("web:hashtag", args=[html.unescape(name)])
+        return f'<a class="hashtag" href="{html.escape(href)}" itemprop="hashtag">{text}</a>'
+
+    linked = MENTION.sub(mention, stored)
+    linked = HASHTAG.sub(hashtag, linked)
+    linked = LINK.sub('<a rel="nofollow ugc noopener" href="', linked)
+    return mark_safe(linked)  # noqa: S308 - built from the escaped stored html, see above
+
+
+def local_url(url: str) -> str:
+    """A URL of this server's (an uploaded avatar or photo) as a path, so the page works on
+    whatever address it was opened (the CSP allows images from this server only)."""
+    if url.startswith(settings.PUBLIC_URL + "/"):
+        return url[len(settings.PUBLIC_URL) :]
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") else ""
+
+
+def avatar_of(user: User) -> str:
+    return local_url(user.avatar_url) if user.avatar_url else static("avatar-default.png")
+
+
+@dataclass
+class Photo:
+    url: str
+    thumbnail: str
+    width: int | None
+    height: int | None
+    title: str
+
+
+@dataclass
+class Card:
+    """One post of a page: ``row`` as listed (a repost's own row), ``post`` what is shown."""
+
+    row: Post
+    post: Post
+    reposter: User | None
+    html: SafeString
+    photos: list[Photo] = field(default_factory=list)
+    starred: bool = False
+    reposted: bool = False
+    is_own: bool = False
+
+    @property
+    def url(self) -> str:
+        return post_url(self.post)
+
+
+def post_url(post: Post) -> str:
+    return reverse("web:post", args=[post.user.username, post.pk])
+
+
+def user_url(user: User) -> str:
+    return reverse("web:profile", args=[user.username])
+
+
+def _photos(annotations: list[dict]) -> list[Photo]:
+    photos = []
+    for annotation in annotations:
+        value = annotation.get("value")
+        if annotation.get("type") not in PHOTO_TYPES or not isinstance(value, dict):
+            continue
+        if value.get("type") != "photo" or not isinstance(value.get("url"), str):
+            continue
+        url = local_url(value["url"])
+        thumbnail = local_url(str(value.get("thumbnail_url") or value["url"]))
+        if url and thumbnail:
+            photos.append(
+                Photo(
+                    url,
+                    thumbnail,
+                    value.get("thumbnail_width"),
+                    value.get("thumbnail_height"),
+                    str(value.get("title") or ""),
+                )
+            )
+    return photos
+
+
+def cards(posts: list[Post], viewer: User | None) -> list[Card]:
+    """The page's posts ready for ``web/_post.html``: two queries at most, whatever its size."""
+    shown = [p.repost_of if p.repost_of_id else p for p in posts]
+    context = ViewerContext.load(
+        viewer, (), [p.pk for p in shown], post_kinds=post_relations if viewer else None
+    )
+    expanded = expand({p.pk: p.annotations for p in shown if p.annotations})
+    result = []
+    for row, post in zip(posts, shown, strict=True):
+        result.append(
+            Card(
+                row=row,
+                post=post,
+                reposter=row.user if row.repost_of_id else None,
+                html=linked_html(post.html),
+                photos=_photos(expanded.get(post.pk, [])),
+                starred=context.has("you_starred", post.pk),
+                reposted=context.has("you_reposted", post.pk),
+                is_own=viewer is not None and post.user_id == viewer.pk,
+            )
+        )
+    return result

@@ -1,0 +1,139 @@
+"""Pages anyone may read: the landing page, the global stream, profiles, a post with its
+thread, hashtags. Each is a page of ``streams.services.page`` and the viewer's relations to it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from core.errors import Reason, Refused
+from posts.options import BY_ID, PostFilters
+from posts.services.lookup import get_post
+from streams.services.page import Stream
+from users.models import User
+from users.services.viewer import ViewerContext
+
+from ..pages import answers_refusals, message_page, page_response, stream_page, viewer_of
+from ..rendering import avatar_of, cards, linked_html, post_url
+from ..routes import is_reserved
+
+# A profile lists the user's posts even from someone the viewer muted (App.net's default).
+PROFILE = PostFilters(include_deleted=False, include_muted=True)
+# A thread keeps its deleted posts in place, shown as such, so the replies keep their context.
+THREAD = PostFilters(include_deleted=True, include_muted=True)
+
+
+def api_bases(request: HttpRequest) -> dict[str, str]:
+    return {
+        "adn": request.build_absolute_uri("/stream/0/"),
+        "pnut": request.build_absolute_uri("/v1/"),
+        "diaspora": request.build_absolute_uri("/api/v1/"),
+    }
+
+
+def stream_or_fragment(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """htmx's "load newer" asks for the new posts only (``HX-Request``): the list's items."""
+    if request.headers.get("HX-Request") == "true":
+        return page_response(request, "web/_newer.html", context)
+    return page_response(request, template, context)
+
+
+@answers_refusals
+def landing(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if viewer is not None and not request.GET:
+        return redirect("web:home")
+    context = {
+        "stream": stream_page(request, viewer, Stream.global_()),
+        "apis": api_bases(request),
+        "server": request.get_host(),
+    }
+    return stream_or_fragment(request, "web/landing.html", context)
+
+
+@answers_refusals
+def global_stream(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    context = {"stream": stream_page(request, viewer, Stream.global_()), "title": "Global"}
+    return stream_or_fragment(request, "web/stream.html", context)
+
+
+def find_user(username: str) -> User:
+    user = None
+    if not is_reserved(username):
+        user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise Refused(Reason.NOT_FOUND, f"There is no user @{username[:40]} here.", subject="user")
+    return user
+
+
+@answers_refusals
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    user = find_user(username)
+    context = ViewerContext.load(viewer, [user.pk]) if viewer else ViewerContext()
+    stream = stream_page(request, viewer, Stream.of_user(user), PROFILE)
+    return stream_or_fragment(
+        request,
+        "web/profile.html",
+        {
+            "user": user,
+            "avatar": avatar_of(user),
+            "bio": linked_html(user.description_html) if user.description_html else "",
+            "stream": stream,
+            "is_self": viewer is not None and viewer.pk == user.pk,
+            "you_follow": context.has("you_follow", user.pk),
+            "follows_you": context.has("follows_you", user.pk),
+            "you_muted": context.has("you_muted", user.pk),
+            "you_blocked": context.has("you_blocked", user.pk),
+            "canonical": request.build_absolute_uri(reverse("web:profile", args=[user.username])),
+            "feed": reverse("web:user-rss", args=[user.username]),
+            "atom": reverse("web:user-atom", args=[user.username]),
+        },
+    )
+
+
+@answers_refusals
+def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    found = get_post(post_id, viewer, BY_ID)
+    if found.user.username != username:
+        return redirect(post_url(found), permanent=True)
+    if found.is_deleted:
+        return message_page(request, 410, f"@{found.user.username} deleted this post.")
+    original = found.original
+    thread = stream_page(request, viewer, Stream.thread(original), THREAD)
+    thread.cards.reverse()  # a conversation reads oldest first
+    main = next((c for c in thread.cards if c.post.pk == original.pk), None)
+    if main is None:  # the thread's page did not reach it: the post on its own
+        main = cards([found], viewer)[0]
+    return page_response(
+        request,
+        "web/post.html",
+        {
+            "main": main,
+            "row": found,
+            "thread": thread,
+            "canonical": request.build_absolute_uri(post_url(found)),
+            "avatar": avatar_of(original.user),
+            "summary": original.text[:200],
+        },
+    )
+
+
+@answers_refusals
+def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    stream = stream_page(request, viewer, Stream.hashtag(tag))
+    return stream_or_fragment(
+        request,
+        "web/hashtag.html",
+        {
+            "tag": tag,
+            "stream": stream,
+            "canonical": request.build_absolute_uri(reverse("web:hashtag", args=[tag])),
+            "feed": reverse("web:tag-rss", args=[tag]),
+            "atom": reverse("web:tag-atom", args=[tag]),
+        },
+    )
