@@ -16,8 +16,9 @@ from core.paging import Cursor
 from posts.options import PostFilters
 from streams.services.page import Stream, page
 from users.models import User
+from users.services.viewer import ViewerContext
 
-from .rendering import Card, cards
+from .rendering import Card, load_cards
 
 # The status each refusal is answered with: the same meanings as the APIs' tables.
 STATUS = {
@@ -122,18 +123,27 @@ class StreamView:
     newest: int | None
     oldest: int | None
     count: int
+    relations: ViewerContext  # the viewer's, to the posts and to the users asked for
 
 
 def stream_page(
-    request: HttpRequest, viewer: User | None, stream: Stream, filters: PostFilters = STREAM
+    request: HttpRequest,
+    viewer: User | None,
+    stream: Stream,
+    filters: PostFilters = STREAM,
+    user_ids: tuple[int, ...] = (),
 ) -> StreamView:
+    """A page of ``stream``; the viewer's relations to ``user_ids`` come in the same query as
+    theirs to the posts."""
     cursor = cursor_of(request)
     found = page(viewer, stream, filters, cursor)
     ids = [p.pagination_id for p in found.posts]
+    shown, relations = load_cards(found.posts, viewer, user_ids)
     return StreamView(
-        cards(found.posts, viewer),
+        shown,
         found.more,
         newest=ids[0] if ids else cursor.since_id,
         oldest=ids[-1] if ids else None,
         count=cursor.count,
+        relations=relations,
     )

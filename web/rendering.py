@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -130,10 +131,17 @@ def _photos(annotations: list[dict]) -> list[Photo]:
 
 
 def cards(posts: list[Post], viewer: User | None) -> list[Card]:
-    """The page's posts ready for ``web/_post.html``: two queries at most, whatever its size."""
+    return load_cards(posts, viewer)[0]
+
+
+def load_cards(
+    posts: list[Post], viewer: User | None, user_ids: Iterable[int] = ()
+) -> tuple[list[Card], ViewerContext]:
+    """The page's posts ready for ``web/_post.html``, and the viewer's relations to them and to
+    ``user_ids`` (a profile's user): two queries at most, whatever the page's length."""
     shown = [p.repost_of if p.repost_of_id else p for p in posts]
     context = ViewerContext.load(
-        viewer, (), [p.pk for p in shown], post_kinds=post_relations if viewer else None
+        viewer, user_ids, [p.pk for p in shown], post_kinds=post_relations if viewer else None
     )
     expanded = expand({p.pk: p.annotations for p in shown if p.annotations})
     result = []
@@ -150,4 +158,4 @@ def cards(posts: list[Post], viewer: User | None) -> list[Card]:
                 is_own=viewer is not None and post.user_id == viewer.pk,
             )
         )
-    return result
+    return result, context

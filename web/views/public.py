@@ -12,7 +12,6 @@ from posts.options import BY_ID, PostFilters
 from posts.services.lookup import get_post
 from streams.services.page import Stream
 from users.models import User
-from users.services.viewer import ViewerContext
 
 from ..pages import answers_refusals, message_page, page_response, stream_page, viewer_of
 from ..rendering import avatar_of, cards, linked_html, post_url
@@ -72,8 +71,8 @@ def find_user(username: str) -> User:
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     viewer = viewer_of(request)
     user = find_user(username)
-    context = ViewerContext.load(viewer, [user.pk]) if viewer else ViewerContext()
-    stream = stream_page(request, viewer, Stream.of_user(user), PROFILE)
+    stream = stream_page(request, viewer, Stream.of_user(user), PROFILE, user_ids=(user.pk,))
+    context = stream.relations
     return stream_or_fragment(
         request,
         "web/profile.html",
