@@ -69,7 +69,13 @@ def local_url(url: str) -> str:
 
 
 def avatar_of(user: User) -> str:
-    return local_url(user.avatar_url) if user.avatar_url else static("avatar-default.png")
+    """The avatar's URL, the server's default image when the user has none (og:image)."""
+    return uploaded_avatar(user) or static("avatar-default.png")
+
+
+def uploaded_avatar(user: User) -> str:
+    """The user's own avatar, or "" (the pages then show their initial)."""
+    return local_url(user.avatar_url) if user.avatar_url else ""
 
 
 @dataclass

@@ -8,14 +8,22 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from ..rendering import avatar_of
+from ..rendering import uploaded_avatar
+
+HUES = 8
 
 register = template.Library()
 
 
-@register.filter
-def avatar(user) -> str:
-    return avatar_of(user)
+@register.inclusion_tag("web/_avatar.html")
+def avatar(user, size: int = 48) -> dict:
+    """The user's avatar, or their initial on a colour of their own (one of ``HUES``)."""
+    return {
+        "url": uploaded_avatar(user),
+        "size": size,
+        "initial": user.username[:1].upper(),
+        "hue": user.pk % HUES,
+    }
 
 
 @register.filter
