@@ -132,10 +132,12 @@ def stream_page(
     stream: Stream,
     filters: PostFilters = STREAM,
     user_ids: tuple[int, ...] = (),
+    cursor: Cursor | None = None,
 ) -> StreamView:
-    """A page of ``stream``; the viewer's relations to ``user_ids`` come in the same query as
-    theirs to the posts."""
-    cursor = cursor_of(request)
+    """A page of ``stream`` (by the query's ``since_id``, ``before_id`` and ``count`` unless a
+    ``cursor`` is given); the viewer's relations to ``user_ids`` come in the same query as theirs
+    to the posts."""
+    cursor = cursor or cursor_of(request)
     found = page(viewer, stream, filters, cursor)
     ids = [p.pagination_id for p in found.posts]
     shown, relations = load_cards(found.posts, viewer, user_ids)

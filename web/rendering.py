@@ -13,12 +13,16 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from datetime import datetime
+from functools import cache
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from files.services.annotations import expand
 from posts.models import Post
@@ -42,7 +46,7 @@ def linked_html(stored: str) -> SafeString:
 
     def mention(match: re.Match) -> str:
         user_id, name, text = match.groups()
-        href = reverse("web:profile", args=[name])
+        href = profile_path(name)
         return (
             f'<a class="mention" href="{href}" data-mention-id="{user_id}" '
             f'itemprop="mention">{text}</a>'
@@ -50,13 +54,29 @@ def linked_html(stored: str) -> SafeString:
 
     def hashtag(match: re.Match) -> str:
         name, text = match.groups()
-        href = reverse("web:hashtag", args=[html.unescape(name)])
+        href = hashtag_path(html.unescape(name))
         return f'<a class="hashtag" href="{html.escape(href)}" itemprop="hashtag">{text}</a>'
 
     linked = MENTION.sub(mention, stored)
     linked = HASHTAG.sub(hashtag, linked)
     linked = LINK.sub('<a rel="nofollow ugc noopener" href="', linked)
     return mark_safe(linked)  # noqa: S308 - built from the escaped stored html, see above
+
+
+@cache
+def _prefix(name: str, sample: str) -> str:
+    """Where the URLconf puts this route, from reversing it once (``/``, ``/hashtags/``)."""
+    return reverse(name, args=[sample]).removesuffix(sample)
+
+
+def profile_path(username: str) -> str:
+    # Usernames are [A-Za-z0-9_]: nothing to quote. Pages build hundreds of these, so the
+    # route is reversed once rather than per link.
+    return _prefix("web:profile", "x") + username
+
+
+def hashtag_path(name: str) -> str:
+    return _prefix("web:hashtag", "x") + quote(name, safe="")
 
 
 def local_url(url: str) -> str:
@@ -99,18 +119,22 @@ class Card:
     starred: bool = False
     reposted: bool = False
     is_own: bool = False
+    url: str = ""  # the post's page
+    author_url: str = ""
+    avatar: str = ""  # the author's own avatar, or "" for their initial on a colour
+    initial: str = ""
+    hue: int = 0
 
-    @property
-    def url(self) -> str:
-        return post_url(self.post)
+
+HUES = 8  # the colours (site.css .hue-N) of avatars without an image
 
 
 def post_url(post: Post) -> str:
-    return reverse("web:post", args=[post.user.username, post.pk])
+    return f"{profile_path(post.user.username)}/post/{post.pk}"
 
 
 def user_url(user: User) -> str:
-    return reverse("web:profile", args=[user.username])
+    return profile_path(user.username)
 
 
 def _photos(annotations: list[dict]) -> list[Photo]:
@@ -162,6 +186,21 @@ def load_cards(
                 starred=context.has("you_starred", post.pk),
                 reposted=context.has("you_reposted", post.pk),
                 is_own=viewer is not None and post.user_id == viewer.pk,
+                url=post_url(post),
+                author_url=profile_path(post.user.username),
+                avatar=uploaded_avatar(post.user),
+                initial=post.user.username[:1].upper(),
+                hue=post.user_id % HUES,
             )
         )
     return result, context
+
+
+def when(moment: datetime) -> str:
+    """A post's time as people say it: "3 minutes ago" within a day, the date after that."""
+    age = timezone.now() - moment
+    if age.total_seconds() < 60:
+        return "just now"
+    if age.days < 1:
+        return f"{timesince(moment).split(',')[0]} ago"
+    return moment.strftime("%-d %b %Y")

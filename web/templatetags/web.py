@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import template
-from django.utils import timezone
-from django.utils.timesince import timesince
 
-from ..rendering import uploaded_avatar
-
-HUES = 8
+from .. import cards
+from ..rendering import HUES, uploaded_avatar, when
 
 register = template.Library()
 
@@ -26,12 +21,16 @@ def avatar(user, size: int = 48) -> dict:
     }
 
 
-@register.filter
-def when(moment: datetime) -> str:
-    """ "3 minutes ago" within a day, the date after that."""
-    age = timezone.now() - moment
-    if age.total_seconds() < 60:
-        return "just now"
-    if age.days < 1:
-        return f"{timesince(moment).split(',')[0]} ago"
-    return moment.strftime("%-d %b %Y")
+register.filter("when", when)
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context, card, highlight: bool = False, in_thread: bool = False):
+    """One post (``web/cards.py``)."""
+    return cards.post_card(
+        card,
+        context["request"],
+        signed_in=context.get("viewer") is not None,
+        highlight=highlight,
+        in_thread=in_thread,
+    )

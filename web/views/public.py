@@ -8,19 +8,31 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from core.errors import Reason, Refused
+from core.inputs import parse_id
+from core.paging import Cursor
+from posts.models import Post
 from posts.options import BY_ID, PostFilters
 from posts.services.lookup import get_post
 from streams.services.page import Stream
 from users.models import User
 
-from ..pages import answers_refusals, message_page, page_response, stream_page, viewer_of
-from ..rendering import avatar_of, cards, linked_html, post_url
+from ..pages import (
+    StreamView,
+    answers_refusals,
+    cursor_of,
+    message_page,
+    page_response,
+    stream_page,
+    viewer_of,
+)
+from ..rendering import avatar_of, linked_html
 from ..routes import is_reserved
 
 # A profile lists the user's posts even from someone the viewer muted (App.net's default).
 PROFILE = PostFilters(include_deleted=False, include_muted=True)
-# A thread keeps its deleted posts in place, shown as such, so the replies keep their context.
-THREAD = PostFilters(include_deleted=True, include_muted=True)
+# A thread keeps its deleted posts in place, shown as such, so the replies keep their context;
+# a post asked for by its URL shows as it would by id (machine-only, muted authors included).
+THREAD = PostFilters(include_deleted=True, include_muted=True, include_machine=True)
 
 
 def api_bases(request: HttpRequest) -> dict[str, str]:
@@ -93,28 +105,58 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
+def thread_from(request: HttpRequest, viewer, post_id: int, thread_id: int) -> StreamView:
+    """The thread from this post on (it and the ``count - 1`` later ones, oldest first): one
+    compiled page of ``streams.services.page``, the post's visibility included."""
+    count = cursor_of(request).count
+    cursor = Cursor(count=-count, since_id=post_id, since_inclusive=True)
+    return stream_page(request, viewer, Stream("thread", subject=thread_id), THREAD, cursor=cursor)
+
+
 @answers_refusals
 def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
     viewer = viewer_of(request)
-    found = get_post(post_id, viewer, BY_ID)
-    if found.user.username != username:
-        return redirect(post_url(found), permanent=True)
-    if found.is_deleted:
-        return message_page(request, 410, f"@{found.user.username} deleted this post.")
-    original = found.original
-    thread = stream_page(request, viewer, Stream.thread(original), THREAD)
-    thread.cards.reverse()  # a conversation reads oldest first
-    main = next((c for c in thread.cards if c.post.pk == original.pk), None)
-    if main is None:  # the thread's page did not reach it: the post on its own
-        main = cards([found], viewer)[0]
+    pk = parse_id(post_id, "post id")
+    # Where it is: a lookup by primary key, before the page reads it under the visibility rule.
+    found = (
+        Post.objects.filter(pk=pk)
+        .values_list("thread_id", "repost_of_id", "reply_to_id", "reply_to__user__username")
+        .first()
+    )
+    if found is None:
+        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
+    thread_id, repost_of_id, reply_to_id, reply_to_author = found
+    if repost_of_id is not None:
+        # A repost's page is its original's thread, once the repost itself may be seen.
+        repost = get_post(pk, viewer, BY_ID)
+        main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user
+    else:
+        main_id, author = pk, None
+    thread = thread_from(request, viewer, main_id, thread_id or main_id)
+    thread.cards.reverse()  # oldest first: the post, then its replies
+    main = next((c for c in thread.cards if c.post.pk == main_id), None)
+    if main is None:  # not visible to this viewer
+        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
+    author = author or main.post.user
+    if author.username != username:
+        return redirect(reverse("web:post", args=[author.username, pk]), permanent=True)
+    if main.post.is_deleted:
+        return message_page(request, 410, f"@{author.username} deleted this post.")
+    original = main.post
+    canonical = reverse("web:post", args=[author.username, pk])
     return page_response(
         request,
         "web/post.html",
         {
             "main": main,
-            "row": found,
             "thread": thread,
-            "canonical": request.build_absolute_uri(post_url(found)),
+            # The conversation before it: the post it replies to (its page shows it and on).
+            "earlier": reverse("web:post", args=[reply_to_author, reply_to_id])
+            if reply_to_id and not repost_of_id
+            else None,
+            # A long thread goes on from its last post shown here.
+            "later": thread.cards[-1].url if thread.more else None,
+            "canonical": request.build_absolute_uri(canonical),
             "avatar": avatar_of(original.user),
             "summary": original.text[:200],
         },
