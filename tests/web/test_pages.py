@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
 from posts.services.posting import create_post, delete_post
 from users.models import User
@@ -119,3 +120,27 @@ def test_reserved_names_cannot_be_signed_up_for(client):
     assert response.status_code == 200
     assert "taken by a page" in html(response)
     assert not User.objects.filter(username="home").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kind"),
+    [
+        ("/healthz", None, "application/json"),
+        ("/readyz", None, "application/json"),
+        ("/stream/0/config", 200, "application/json"),
+        ("/v1/sys/config", None, "application/json"),
+        ("/admin/", 302, None),
+        ("/oauth/authenticate", None, None),
+        ("/login/", 200, "text/html"),
+        ("/static/web/site.css", 200, "text/css"),
+        ("/files/content/not-a-token", None, None),
+    ],
+)
+def test_the_web_routes_shadow_no_other_route(client, db, path, status, kind):
+    match = resolve(path) if not path.startswith("/static/") else None
+    assert match is None or "web" not in match.namespaces, path
+    response = client.get(path)
+    if status is not None:
+        assert response.status_code == status, path
+    if kind is not None:
+        assert response["Content-Type"].startswith(kind), path

@@ -199,3 +199,13 @@ def test_starring_through_the_web_is_seen_by_the_api(api, alice, bob, token_for)
     body = api.get(f"/stream/0/posts/{post.pk}", token_for(bob)).json()
     assert body["data"]["you_starred"] is True
     assert Star.objects.filter(user=bob, post=post).exists()
+
+
+def test_deleting_ones_own_post_leaves_a_410_page_and_others_cannot(alice, bob):
+    post = create_post(alice, text="regrettable")
+    response = Browser(bob).post(f"/alice/post/{post.pk}/delete")
+    assert response.status_code == 403
+    assert "only delete your own" in text(response)
+    web = Browser(alice)
+    assert web.post(f"/alice/post/{post.pk}/delete").status_code == 302
+    assert web.get(f"/alice/post/{post.pk}").status_code == 410

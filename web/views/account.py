@@ -110,7 +110,6 @@ def compose(request: HttpRequest) -> HttpResponse:
             reply_to=data["reply_to"] or None,
             annotations=annotations,
         )
-    created.user = viewer
     return back_to(request, post_url(created))
 
 

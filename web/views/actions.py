@@ -17,13 +17,16 @@ from ..pages import answers_refusals, back_to, viewer_of
 from ..rendering import post_url, user_url
 from .public import find_user
 
+# Each as the App.net endpoint does it: a star or repost finds the post as anyone would see it
+# (the action says why it refuses: blocked, deleted, your own), a report as the viewer sees it,
+# a delete only among the viewer's own posts.
 POST_ACTIONS = {
-    "star": stars.star,
-    "unstar": stars.unstar,
-    "repost": lambda user, post: reposts.repost(user, post)[0],
-    "unrepost": reposts.unrepost,
-    "report": reports.report_spam,
-    "delete": lambda user, post: posting.delete_post(user, post.pk),
+    "star": lambda user, pk: stars.star(user, get_post(pk)),
+    "unstar": lambda user, pk: stars.unstar(user, get_post(pk)),
+    "repost": lambda user, pk: reposts.repost(user, get_post(pk))[0],
+    "unrepost": lambda user, pk: reposts.unrepost(user, get_post(pk)),
+    "report": lambda user, pk: reports.report_spam(user, get_post(pk, user)),
+    "delete": posting.delete_post,
 }
 USER_ACTIONS = {
     "follow": graph.follow,
@@ -39,10 +42,7 @@ USER_ACTIONS = {
 @login_required
 @answers_refusals
 def post_action(request: HttpRequest, username: str, post_id: str, action: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    # Looked up as anyone would see it: the action itself says why it refuses (blocked, …).
-    post = get_post(post_id)
-    POST_ACTIONS[action](viewer, post)
+    post = POST_ACTIONS[action](viewer_of(request), post_id)
     return back_to(request, "/home" if action == "delete" else post_url(post))
 
 
