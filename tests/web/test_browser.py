@@ -211,6 +211,12 @@ def test_a_visitor_reads_then_signs_up_and_takes_part(browser, site, shots, make
     for name, path in (("interactions", "/interactions"), ("messages", "/messages")):
         page.goto(site + path)
         camera(name)
+    page.fill("#id_to", "alice")
+    page.fill("#id_text", "Is there any tea left?")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{site}/messages/*")
+    assert page.locator(".message.mine", has_text="any tea left").count() == 1
+    camera("conversation")
     page.goto(f"{site}/settings/profile")
     camera("edit-profile")
 
