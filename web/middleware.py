@@ -9,29 +9,30 @@ OAuth (``/login/``, ``/logout/``, ``/signup/``), beside the security headers eve
 
 from __future__ import annotations
 
-POLICY = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-    ]
-)
+DIRECTIVES = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+]
+POLICY = "; ".join([*DIRECTIVES, "form-action 'self'"])
+# The sign-in form's answer may redirect on to an app's redirect_uri (OAuth, after an approval
+# given before), which browsers check against form-action: these pages leave it open.
+ACCOUNT_POLICY = "; ".join(DIRECTIVES)
 ACCOUNT_PAGES = {"login", "logout", "signup"}
 
 
-def is_web_page(request, response) -> bool:
-    if getattr(response, "web_page", False):
-        return True
+def policy_for(request, response) -> str | None:
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return False
-    return "web" in match.namespaces or match.url_name in ACCOUNT_PAGES
+    if match is not None and not match.namespaces and match.url_name in ACCOUNT_PAGES:
+        return ACCOUNT_POLICY
+    if getattr(response, "web_page", False) or (match is not None and "web" in match.namespaces):
+        return POLICY
+    return None
 
 
 class ContentSecurityPolicyMiddleware:
@@ -40,6 +41,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_web_page(request, response):
-            response.setdefault("Content-Security-Policy", POLICY)
+        policy = policy_for(request, response)
+        if policy is not None:
+            response.setdefault("Content-Security-Policy", policy)
         return response

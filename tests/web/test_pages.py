@@ -144,3 +144,13 @@ def test_the_web_routes_shadow_no_other_route(client, db, path, status, kind):
         assert response.status_code == status, path
     if kind is not None:
         assert response["Content-Type"].startswith(kind), path
+
+
+def test_the_account_pages_carry_the_csp_and_the_admins_login_keeps_its_own(client, db):
+    for path in ("/login/", "/signup/", "/logout/"):
+        policy = client.get(path)[CSP]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
+        # Signing in may end at an app's redirect_uri (OAuth): no form-action there.
+        assert "form-action" not in policy
+    assert "form-action 'self'" in client.get("/")[CSP]
+    assert CSP not in client.get("/admin/login/")
