@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "pnut",
     "diaspora",
     "operations",
+    # Last: its /{username} routes take only what no other app's route matches.
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The web app's pages (and the account pages) carry a Content-Security-Policy.
+    "web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "adn_api.urls"

@@ -40,4 +40,10 @@ urlpatterns = [
     path(prefixes.DIASPORA, include("diaspora.urls")),
     path("oauth/", include("adn_api.oauth.urls")),
     path("", include(account_patterns)),
+    # Last: the web app's /{username} pages take only what nothing above matched.
+    path("", include("web.urls")),
 ]
+
+# Pages in the site's style for the web app's URLs; the API prefixes keep their JSON errors.
+handler404 = "web.views.errors.not_found"
+handler500 = "web.views.errors.server_error"

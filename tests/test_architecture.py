@@ -42,7 +42,7 @@ DOMAIN = [
     "search/services.py",
     "explore/services.py",
 ]
-DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
+DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora", "web")
 
 
 def domain_modules() -> list[Path]:

@@ -33,6 +33,7 @@ from oauth2_provider.views import TokenView as DOTTokenView
 
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
+from web.routes import is_reserved
 
 from ..authentication import find_access_token
 from ..serializers import token_to_adn
@@ -227,6 +228,13 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        if username and is_reserved(username):
+            # /{username} would never reach the profile: that path is another page's.
+            raise forms.ValidationError("This name is taken by a page of the site; pick another.")
+        return username
 
     def clean_email(self) -> str:
         # Email identifies the account at sign-in, so it must name only one.

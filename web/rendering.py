@@ -1,0 +1,206 @@
+"""Posts and users as the pages show them: a page of posts is one query for the viewer's
+relations to them (``users.services.viewer``) and, when some post carries a photo, one for the
+files (``files.services.annotations.expand``), whatever the page's length.
+
+Text is the entity parser's stored html (every character of the user's text escaped there), with
+its mention and hashtag spans turned into links to their pages here; nothing else the user wrote
+reaches a template except through Django's autoescape.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from files.services.annotations import expand
+from posts.models import Post
+from posts.services.relations import post_relations
+from users.models import User
+from users.services.viewer import ViewerContext
+
+# The exact markup entities/core.py writes: a mention's or hashtag's span holds escaped text only.
+MENTION = re.compile(
+    r'<span data-mention-id="(\d+)" data-mention-name="([A-Za-z0-9_]{1,20})" '
+    r'itemprop="mention">([^<]*)</span>'
+)
+HASHTAG = re.compile(r'<span data-hashtag-name="([^"<>]*)" itemprop="hashtag">([^<]*)</span>')
+LINK = re.compile(r'<a href="')
+PHOTO_TYPES = {"net.app.core.oembed"}
+
+
+def linked_html(stored: str) -> SafeString:
+    """The stored entity html with mentions and hashtags as links to their pages, and links to
+    elsewhere marked as the user's (no referrer, no endorsement)."""
+
+    def mention(match: re.Match) -> str:
+        user_id, name, text = match.groups()
+        href = profile_path(name)
+        return (
+            f'<a class="mention" href="{href}" data-mention-id="{user_id}" '
+            f'itemprop="mention">{text}</a>'
+        )
+
+    def hashtag(match: re.Match) -> str:
+        name, text = match.groups()
+        href = hashtag_path(html.unescape(name))
+        return f'<a class="hashtag" href="{html.escape(href)}" itemprop="hashtag">{text}</a>'
+
+    linked = MENTION.sub(mention, stored)
+    linked = HASHTAG.sub(hashtag, linked)
+    linked = LINK.sub('<a rel="nofollow ugc noopener" href="', linked)
+    return mark_safe(linked)  # noqa: S308 - built from the escaped stored html, see above
+
+
+@cache
+def _prefix(name: str, sample: str) -> str:
+    """Where the URLconf puts this route, from reversing it once (``/``, ``/hashtags/``)."""
+    return reverse(name, args=[sample]).removesuffix(sample)
+
+
+def profile_path(username: str) -> str:
+    # Usernames are [A-Za-z0-9_]: nothing to quote. Pages build hundreds of these, so the
+    # route is reversed once rather than per link.
+    return _prefix("web:profile", "x") + username
+
+
+def hashtag_path(name: str) -> str:
+    return _prefix("web:hashtag", "x") + quote(name, safe="")
+
+
+def local_url(url: str) -> str:
+    """A URL of this server's (an uploaded avatar or photo) as a path, so the page works on
+    whatever address it was opened (the CSP allows images from this server only)."""
+    if url.startswith(settings.PUBLIC_URL + "/"):
+        return url[len(settings.PUBLIC_URL) :]
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") else ""
+
+
+def avatar_of(user: User) -> str:
+    """The avatar's URL, the server's default image when the user has none (og:image)."""
+    return uploaded_avatar(user) or static("avatar-default.png")
+
+
+def uploaded_avatar(user: User) -> str:
+    """The user's own avatar, or "" (the pages then show their initial)."""
+    return local_url(user.avatar_url) if user.avatar_url else ""
+
+
+@dataclass
+class Photo:
+    url: str
+    thumbnail: str
+    width: int | None
+    height: int | None
+    title: str
+
+
+@dataclass
+class Card:
+    """One post of a page: ``row`` as listed (a repost's own row), ``post`` what is shown."""
+
+    row: Post
+    post: Post
+    reposter: User | None
+    html: SafeString
+    photos: list[Photo] = field(default_factory=list)
+    starred: bool = False
+    reposted: bool = False
+    is_own: bool = False
+    url: str = ""  # the post's page
+    author_url: str = ""
+    avatar: str = ""  # the author's own avatar, or "" for their initial on a colour
+    initial: str = ""
+    hue: int = 0
+
+
+HUES = 8  # the colours (site.css .hue-N) of avatars without an image
+
+
+def post_url(post: Post) -> str:
+    return f"{profile_path(post.user.username)}/post/{post.pk}"
+
+
+def user_url(user: User) -> str:
+    return profile_path(user.username)
+
+
+def _photos(annotations: list[dict]) -> list[Photo]:
+    photos = []
+    for annotation in annotations:
+        value = annotation.get("value")
+        if annotation.get("type") not in PHOTO_TYPES or not isinstance(value, dict):
+            continue
+        if value.get("type") != "photo" or not isinstance(value.get("url"), str):
+            continue
+        url = local_url(value["url"])
+        thumbnail = local_url(str(value.get("thumbnail_url") or value["url"]))
+        if url and thumbnail:
+            photos.append(
+                Photo(
+                    url,
+                    thumbnail,
+                    value.get("thumbnail_width"),
+                    value.get("thumbnail_height"),
+                    str(value.get("title") or ""),
+                )
+            )
+    return photos
+
+
+def cards(posts: list[Post], viewer: User | None) -> list[Card]:
+    return load_cards(posts, viewer)[0]
+
+
+def load_cards(
+    posts: list[Post], viewer: User | None, user_ids: Iterable[int] = ()
+) -> tuple[list[Card], ViewerContext]:
+    """The page's posts ready for ``web/_post.html``, and the viewer's relations to them and to
+    ``user_ids`` (a profile's user): two queries at most, whatever the page's length."""
+    shown = [p.repost_of if p.repost_of_id else p for p in posts]
+    context = ViewerContext.load(
+        viewer, user_ids, [p.pk for p in shown], post_kinds=post_relations if viewer else None
+    )
+    expanded = expand({p.pk: p.annotations for p in shown if p.annotations})
+    result = []
+    for row, post in zip(posts, shown, strict=True):
+        result.append(
+            Card(
+                row=row,
+                post=post,
+                reposter=row.user if row.repost_of_id else None,
+                html=linked_html(post.html),
+                photos=_photos(expanded.get(post.pk, [])),
+                starred=context.has("you_starred", post.pk),
+                reposted=context.has("you_reposted", post.pk),
+                is_own=viewer is not None and post.user_id == viewer.pk,
+                url=post_url(post),
+                author_url=profile_path(post.user.username),
+                avatar=uploaded_avatar(post.user),
+                initial=post.user.username[:1].upper(),
+                hue=post.user_id % HUES,
+            )
+        )
+    return result, context
+
+
+def when(moment: datetime) -> str:
+    """A post's time as people say it: "3 minutes ago" within a day, the date after that."""
+    age = timezone.now() - moment
+    if age.total_seconds() < 60:
+        return "just now"
+    if age.days < 1:
+        return f"{timesince(moment).split(',')[0]} ago"
+    return moment.strftime("%-d %b %Y")
