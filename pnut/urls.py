@@ -61,6 +61,7 @@ urlpatterns = [
     path("users/search", pnut(users.UserSearchView)),
     path("posts/<str:post_id>", pnut(posts.PostView)),
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
+    path("posts/<str:post_id>/revisions", pnut(posts.RevisionsView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),
     path("posts/<str:post_id>/bookmark", pnut(posts.StarView, http_method_names=WRITE)),
     path("files", pnut(files.FilesView, created_status=201)),
