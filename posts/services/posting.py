@@ -18,6 +18,7 @@ from entities.services import process_post_text
 from files.services.annotations import check_references
 from interactions import services as interactions
 from interactions.models import REPLY
+from polls.services import attach as attach_polls
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
@@ -76,7 +77,8 @@ def checked_content(
     text = "" if text is None else text
     if not isinstance(text, str):
         raise invalid("text must be a string.")
-    annotations = check_references(author, validate_annotations(annotations))
+    # Files and polls named in the annotations must be there (and their tokens right).
+    annotations = attach_polls(check_references(author, validate_annotations(annotations)))
     if machine_only:
         if text.strip():
             raise invalid(f"A machine_only {noun} cannot have text.")
