@@ -27,19 +27,19 @@ from .serializers import PollPage, new_poll, positions_from, shown_tokens
 POLLS = user_token("polls")
 
 
-class PollApiView(ApiView):
-    dialect = PNUT
-
-    def polls_data(self, polls: list[Poll], tokens=None) -> list[dict]:
-        return PollPage(polls, self.viewer, self.users_data, tokens).render()
-
-    def poll_data(self, poll: Poll, tokens=None) -> dict:
-        return self.polls_data([poll], tokens)[0]
+def polls_data(view: ApiView, polls: list[Poll], tokens=None) -> list[dict]:
+    """Polls as ``view``'s viewer sees them, owners rendered in the view's dialect."""
+    return PollPage(polls, view.viewer, view.users_data, tokens).render()
 
 
-class PollsView(PollApiView):
+def poll_data(view: ApiView, poll: Poll, tokens=None) -> dict:
+    return polls_data(view, [poll], tokens)[0]
+
+
+class PollsView(ApiView):
     """``POST polls`` makes a poll (201, with its token); ``GET polls?ids=`` reads several."""
 
+    dialect = PNUT
     access = {"GET": POLLS, "POST": POLLS}
 
     def get(self, request: Request):
@@ -47,30 +47,34 @@ class PollsView(PollApiView):
         if ids is None:
             raise BadRequest("ids is required: a comma-separated list of poll ids.")
         tokens = shown_tokens(request.query_params)
-        return enveloped(self.polls_data(services.polls_by_ids(ids, self.viewer, tokens), tokens))
+        return enveloped(polls_data(self, services.polls_by_ids(ids, self.viewer, tokens), tokens))
 
     def post(self, request: Request):
         poll = services.create_poll(
             self.viewer, new_poll(body_object(request)), source=self.source()
         )
-        return enveloped(self.poll_data(services.get_poll(poll.pk, self.viewer)), status=201)
+        return enveloped(poll_data(self, services.get_poll(poll.pk, self.viewer)), status=201)
 
 
-class PollView(PollApiView):
+class PollView(ApiView):
+    """``GET polls/{id}`` (a private one with ``poll_token``); ``DELETE``: its owner only."""
+
+    dialect = PNUT
     access = {"GET": POLLS, "DELETE": POLLS}
 
     def get(self, request: Request, poll_id: str):
         tokens = shown_tokens(request.query_params, poll_id)
-        return enveloped(self.poll_data(services.get_poll(poll_id, self.viewer, tokens), tokens))
+        return enveloped(poll_data(self, services.get_poll(poll_id, self.viewer, tokens), tokens))
 
     def delete(self, request: Request, poll_id: str):
-        return enveloped(self.poll_data(services.delete_poll(self.viewer, poll_id)))
+        return enveloped(poll_data(self, services.delete_poll(self.viewer, poll_id)))
 
 
-class PollResponseView(PollApiView):
+class PollResponseView(ApiView):
     """``PUT polls/{id}/response`` with ``positions`` (body or query; empty clears the
     response), and the older ``PUT polls/{id}/response/{position}`` pnutpy calls."""
 
+    dialect = PNUT
     access = {"PUT": POLLS}
     http_method_names = ["put", "options"]
 
@@ -82,12 +86,13 @@ class PollResponseView(PollApiView):
             positions = positions_from(body_object(request), params)
         tokens = shown_tokens(params, poll_id)
         poll = services.respond(self.viewer, poll_id, positions, tokens)
-        return enveloped(self.poll_data(poll, tokens))
+        return enveloped(poll_data(self, poll, tokens))
 
 
-class MyPollsView(PollApiView):
+class MyPollsView(ApiView):
     """``GET users/me/polls``: the viewer's polls, newest first, paginated by id."""
 
+    dialect = PNUT
     access = {"GET": POLLS}
 
     def get(self, request: Request):
@@ -103,7 +108,7 @@ class MyPollsView(PollApiView):
             rows = rows.exclude(type__in=[t for t in types.split(",") if t])
         result = paginate(rows.for_rendering(), read_cursor(request))
         polls = list(result.items)
-        data = self.polls_data(polls)
+        data = polls_data(self, polls)
         for item, poll in zip(data, polls, strict=True):
             item["pagination_id"] = str(poll.pagination_id)
         return enveloped(data, page_meta(polls, result.more))
