@@ -138,6 +138,27 @@ REQUEST_BODIES = {
         "properties": {"body": {"type": "string"}},
     },
     ("posts/{guid}/comments/{comment_guid}/report", "POST"): REASON,
+    # A key may name its dialect first, where one path means another thing there.
+    ("diaspora", "posts", "POST"): {
+        "type": "object",
+        "required": ["body"],
+        "properties": {
+            "body": {"type": "string"},
+            "public": {"type": "boolean"},
+            "poll": {
+                "type": "object",
+                "properties": {
+                    "question": {"type": "string", "maxLength": 256},
+                    "poll_answers": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+    ("posts/{guid}/vote", "POST"): {
+        "type": "object",
+        "required": ["poll_answer"],
+        "properties": {"poll_answer": {"type": "integer"}},
+    },
 }
 # Bodies that legacy ADN clients send as forms as well as JSON.
 FORM_BODIES = {("posts", "POST"), ("posts/{post_id}/report", "POST")}
@@ -253,6 +274,8 @@ SUMMARIES = {
     ("posts/{guid}/likes", "DELETE"): "Unlike a post",
     ("posts/{guid}/reshares", "GET"): "List a post's reshares",
     ("posts/{guid}/reshares", "POST"): "Reshare a post",
+    ("posts/{guid}/vote", "POST"): "Vote in a post's poll (once)",
+    ("diaspora", "posts", "POST"): "Publish a public post, with a poll if given",
 }
 VERBS = {"POST": "Create", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
 
@@ -341,9 +364,10 @@ class DialectAutoSchema(AutoSchema):
         return "_".join([self.dialect, self.method.lower(), *words])
 
     def get_summary(self) -> str:
-        summary = SUMMARIES.get((self.relative_path, self.method)) or generated_summary(
-            self.method, self.relative_path
-        )
+        summary = (
+            SUMMARIES.get((self.dialect, self.relative_path, self.method))
+            or SUMMARIES.get((self.relative_path, self.method))
+        ) or generated_summary(self.method, self.relative_path)
         return f"{summary} ({DIALECT_LABELS.get(self.dialect, self.dialect)})"
 
     def get_description(self) -> str:
@@ -393,7 +417,7 @@ class DialectAutoSchema(AutoSchema):
 
     def _get_request_body(self, direction: str = "request") -> dict | None:
         key = (self.relative_path, self.method)
-        schema = REQUEST_BODIES.get(key)
+        schema = REQUEST_BODIES.get((self.dialect, *key)) or REQUEST_BODIES.get(key)
         if schema is None:
             return None
         content = json_content(schema)

@@ -243,3 +243,65 @@ def attach(annotations: list[dict]) -> list[dict]:
         kept = {key: item for key, item in value.items() if key != REPLACEMENT}
         attached[index] = {"type": annotations[index]["type"], "value": kept | summary(poll)}
     return attached
+
+
+def notice_for(poll: Poll) -> dict:
+    """The annotation that attaches ``poll`` to a post (filled in by ``attach``)."""
+    return {
+        "type": NOTICE,
+        "value": {REPLACEMENT: {"poll_id": str(poll.pk), "poll_token": poll.poll_token}},
+    }
+
+
+def attached_reference(annotations: list[dict]) -> tuple[int, str] | None:
+    """The poll a post's (stored, filled) annotations attach, with its token: diaspora's poll
+    of a post is the first poll notice's."""
+    for annotation in annotations or ():
+        value = annotation.get("value")
+        if annotation.get("type") == NOTICE and isinstance(value, dict):
+            poll_id, token = str(value.get("poll_id", "")), value.get("poll_token")
+            if poll_id.isascii() and poll_id.isdigit() and isinstance(token, str):
+                return int(poll_id), token
+    return None
+
+
+def attached_polls(by_object: dict[int, list[dict]]) -> dict[int, Poll]:
+    """Each object's attached poll, where it still exists with the token it was attached
+    with, options loaded: two queries for a page (none when no object has a poll)."""
+    refs = {
+        pk: ref for pk, annotations in by_object.items() if (ref := attached_reference(annotations))
+    }
+    if not refs:
+        return {}
+    polls = Poll.objects.prefetch_related("options").in_bulk({pk for pk, _ in refs.values()})
+    return {
+        pk: polls[poll_id]
+        for pk, (poll_id, token) in refs.items()
+        if poll_id in polls and polls[poll_id].poll_token == token
+    }
+
+
+def chosen_options(user: User | None, polls: list[Poll]) -> set[int]:
+    """The ids of the options ``user`` chose in these polls (one query)."""
+    if user is None or not polls:
+        return set()
+    rows = PollChoice.objects.filter(response__user=user, response__poll__in=polls)
+    return set(rows.values_list("option_id", flat=True))
+
+
+def vote_once(user: User, poll_id: int, token: str, option_id) -> Poll:
+    """diaspora's vote: one option (named by its id), once; a second vote is refused."""
+    poll = get_poll(poll_id, user, {poll_id: token})
+    if user.type != User.Type.HUMAN:
+        raise Refused(Reason.NOT_ALLOWED, "Only human accounts may respond to polls.")
+    if isinstance(option_id, bool) or not str(option_id).strip().isdigit():
+        raise invalid("poll_answer must be the id of one of the poll's answers.")
+    with transaction.atomic():
+        poll = _lock(poll.pk)
+        positions = dict(poll.options.values_list("pk", "position"))
+        if int(str(option_id)) not in positions:
+            raise invalid(f"Poll {poll.pk} has no answer {option_id}.")
+        if PollResponse.objects.filter(poll=poll, user=user).exists():
+            raise Refused(Reason.ALREADY_DONE, "You already voted in this poll.", subject="poll")
+        _record(user, poll, [positions[int(str(option_id))]])
+    return poll

@@ -18,6 +18,7 @@ from entities.services import process_post_text
 from files.services.annotations import check_references
 from interactions import services as interactions
 from interactions.models import REPLY
+from polls.services import NewPoll, create_poll, notice_for
 from polls.services import attach as attach_polls
 from streams.tasks import record_fan_out
 from users.models import User
@@ -142,6 +143,14 @@ def create_post(
         shift(User, author.pk, posts_count=1)
         record_fan_out(post)
     return post
+
+
+def create_post_with_poll(author: User, poll: NewPoll, *, text, source=None) -> Post:
+    """A post with a new poll attached (diaspora's post with a poll, pnut's poll notice):
+    both are made, or neither."""
+    with transaction.atomic():
+        made = create_poll(author, poll, source=source)
+        return create_post(author, text=text, annotations=[notice_for(made)], source=source)
 
 
 def delete_post(user: User, post_id) -> Post:
