@@ -135,7 +135,11 @@ def polls_by_ids(ids: str, viewer: User | None, tokens: dict[int, str]) -> list[
 
 
 def _lock(pk: int) -> Poll:
-    return Poll.objects.select_for_update(no_key=True).get(pk=pk)
+    """Lock a poll for a response (queueing concurrent ones) and read it afresh."""
+    poll = Poll.objects.select_for_update(no_key=True).filter(pk=pk).first()
+    if poll is None:  # deleted since it was looked up
+        raise Refused(Reason.NOT_FOUND, f"No poll {pk}.", subject="poll")
+    return poll
 
 
 def respond(

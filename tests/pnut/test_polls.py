@@ -236,6 +236,10 @@ def test_my_polls_newest_first_at_a_constant_number_of_queries(
     assert [p["id"] for p in data] == [p["id"] for p in reversed(made)]
     assert all(p["options"][0]["respondent_ids"] == [str(bob.pk)] for p in data)
     assert listed.json()["meta"]["more"] is False
+    ids = ",".join(p["id"] for p in made)
+    with django_assert_max_num_queries(6):  # the same, by id (polls?ids=)
+        by_id = data_of(api.get(f"{V1}/polls", tokens["bob"], ids=ids))
+    assert [p["id"] for p in by_id] == [p["id"] for p in made]
     open_only = data_of(api.get(f"{V1}/users/me/polls", tokens["alice"], include_closed=0))
     assert open_only == []
 
