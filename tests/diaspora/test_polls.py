@@ -126,3 +126,9 @@ def test_a_vote_that_cannot_count_is_refused_in_diasporas_words(api, alice, bob,
     missing = api.post(f"{API}/posts/{'0' * 32}/vote", token, data={"poll_answer": 1})
     diaspora_error(missing, 404)
     assert not PollResponse.objects.exists()
+
+
+def test_reading_the_publishing_route_is_405_in_diasporas_shape(api):
+    response = api.get(f"{API}/posts")
+    diaspora_error(response, 405)
+    assert {m.strip() for m in response["Allow"].split(",")} == {"POST", "OPTIONS"}
