@@ -45,6 +45,8 @@ GRANTED_ALSO_BY = {
     "interactions": {"write_post"},
     "conversations": {"messages"},
     "messages": {"conversations"},
+    # pnut: write_post may create, answer and attach polls; polls manages them.
+    "polls": {"write_post"},
     # Uploading a file: App.net grants it to every scope that may write annotations.
     "upload": {"files", "write_post", "messages", "public_messages", "update_profile"},
 }

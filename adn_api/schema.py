@@ -36,6 +36,8 @@ PATH_PARAMETERS = {
     "guid": {"type": "string", "pattern": r"^[0-9a-f]{32}$", "description": "A post's guid."},
     "comment_guid": {"type": "string", "pattern": r"^[0-9a-f]{32}$"},
     "hashtag": {"type": "string", "minLength": 1, "maxLength": 100},
+    "poll_id": {"type": "string", "pattern": DIGITS, "description": "A poll id."},
+    "position": {"type": "string", "pattern": r"^[0-9]{1,2}$", "description": "An option."},
 }
 
 PAGINATION = ["count", "before_id", "since_id"]
@@ -89,6 +91,36 @@ MARKER = {
     },
 }
 REASON = {"type": "object", "properties": {"reason": {"type": "string"}}}
+NEW_POLL = {
+    "type": "object",
+    "required": ["type", "prompt", "options"],
+    "properties": {
+        "type": {"type": "string", "maxLength": 256},
+        "prompt": {"type": "string", "maxLength": 256},
+        "options": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "maxLength": 64},
+                    "position": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+        "closed_at": {"type": "string", "format": "date-time"},
+        "duration": {"type": "integer", "minimum": 1, "maximum": 20160},
+        "is_anonymous": {"type": "boolean"},
+        "is_public": {"type": "boolean"},
+        "max_options": {"type": "integer", "minimum": 1, "maximum": 10},
+    },
+}
+POLL_RESPONSE = {
+    "type": "object",
+    "properties": {"positions": {"type": "array", "items": {"type": "integer", "minimum": 1}}},
+}
 
 # Request bodies by (path relative to the dialect's prefix, method).
 REQUEST_BODIES = {
@@ -98,11 +130,35 @@ REQUEST_BODIES = {
     ("users/{user_id}", "PATCH"): PROFILE,
     ("posts/marker", "POST"): {"oneOf": [MARKER, {"type": "array", "items": MARKER}]},
     ("posts/{post_id}/report", "POST"): REASON,
+    ("posts/{post_id}", "PUT"): NEW_POST,
+    ("polls", "POST"): NEW_POLL,
+    ("polls/{poll_id}/response", "PUT"): POLL_RESPONSE,
     ("posts/{guid}/comments", "POST"): {
         "type": "object",
         "properties": {"body": {"type": "string"}},
     },
     ("posts/{guid}/comments/{comment_guid}/report", "POST"): REASON,
+    # A key may name its dialect first, where one path means another thing there.
+    ("diaspora", "posts", "POST"): {
+        "type": "object",
+        "required": ["body"],
+        "properties": {
+            "body": {"type": "string"},
+            "public": {"type": "boolean"},
+            "poll": {
+                "type": "object",
+                "properties": {
+                    "question": {"type": "string", "maxLength": 256},
+                    "poll_answers": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+    ("posts/{guid}/vote", "POST"): {
+        "type": "object",
+        "required": ["poll_answer"],
+        "properties": {"poll_answer": {"type": "integer"}},
+    },
 }
 # Bodies that legacy ADN clients send as forms as well as JSON.
 FORM_BODIES = {("posts", "POST"), ("posts/{post_id}/report", "POST")}
@@ -154,6 +210,15 @@ SUMMARIES = {
     ("posts", "POST"): "Create a post or a reply",
     ("posts/{post_id}", "GET"): "Retrieve a post",
     ("posts/{post_id}", "DELETE"): "Delete a post",
+    ("posts/{post_id}", "PUT"): "Revise a post (once, within 5 minutes of posting)",
+    ("posts/{post_id}/revisions", "GET"): "List a post's earlier versions",
+    ("polls", "GET"): "Retrieve several polls by id",
+    ("polls", "POST"): "Create a poll",
+    ("polls/{poll_id}", "GET"): "Retrieve a poll",
+    ("polls/{poll_id}", "DELETE"): "Delete a poll",
+    ("polls/{poll_id}/response", "PUT"): "Respond to a poll (empty positions: clear)",
+    ("polls/{poll_id}/response/{position}", "PUT"): "Respond to a poll with one option",
+    ("users/me/polls", "GET"): "List the viewer's polls",
     ("posts/{post_id}/replies", "GET"): "List the posts in a post's thread",
     ("posts/{post_id}/thread", "GET"): "List the posts in a post's thread",
     ("posts/{post_id}/report", "POST"): "Report a post as spam",
@@ -209,6 +274,8 @@ SUMMARIES = {
     ("posts/{guid}/likes", "DELETE"): "Unlike a post",
     ("posts/{guid}/reshares", "GET"): "List a post's reshares",
     ("posts/{guid}/reshares", "POST"): "Reshare a post",
+    ("posts/{guid}/vote", "POST"): "Vote in a post's poll (once)",
+    ("diaspora", "posts", "POST"): "Publish a public post, with a poll if given",
 }
 VERBS = {"POST": "Create", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
 
@@ -297,9 +364,10 @@ class DialectAutoSchema(AutoSchema):
         return "_".join([self.dialect, self.method.lower(), *words])
 
     def get_summary(self) -> str:
-        summary = SUMMARIES.get((self.relative_path, self.method)) or generated_summary(
-            self.method, self.relative_path
-        )
+        summary = (
+            SUMMARIES.get((self.dialect, self.relative_path, self.method))
+            or SUMMARIES.get((self.relative_path, self.method))
+        ) or generated_summary(self.method, self.relative_path)
         return f"{summary} ({DIALECT_LABELS.get(self.dialect, self.dialect)})"
 
     def get_description(self) -> str:
@@ -326,7 +394,7 @@ class DialectAutoSchema(AutoSchema):
         if self.method != "GET":
             return []
         names = [n for n in PAGINATION if self.dialect != "diaspora" or n == "count"]
-        if self.relative_path in ("posts", "users"):
+        if self.relative_path in ("posts", "users", "polls"):
             names = ["ids"]
         elif self.relative_path == "users/search":
             names = ["q", *PAGINATION]
@@ -349,7 +417,7 @@ class DialectAutoSchema(AutoSchema):
 
     def _get_request_body(self, direction: str = "request") -> dict | None:
         key = (self.relative_path, self.method)
-        schema = REQUEST_BODIES.get(key)
+        schema = REQUEST_BODIES.get((self.dialect, *key)) or REQUEST_BODIES.get(key)
         if schema is None:
             return None
         content = json_content(schema)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "streams",
     "messaging",
     "files",
+    "polls",
     "interactions",
     "search",
     "explore",
@@ -380,6 +381,7 @@ OAUTH2_PROVIDER = {
         "public_messages": "Send public messages",
         "messages": "Send and receive private messages",
         "files": "Manage your files",
+        "polls": "Manage your polls (pnut)",
         "email": "See your email address",
         "export": "Export your data",
         # diaspora's names (CONTRACT §2; adn_api.permissions.GRANTED_ALSO_BY maps them).

@@ -35,6 +35,10 @@ NOTIFICATIONS_NOT_PROCESSED = "Could not process the notifications request"
 PHOTO_NOT_FOUND = "Photo with provided guid could not be found"
 PHOTO_NOT_CREATED = "Failed to create the photo"
 PHOTO_NOT_DELETED = "Not allowed to delete the photo"
+POST_NOT_CREATED = "Failed to create the post"
+# diaspora's API documentation (post interactions, "Vote on poll") gives these reasons.
+VOTE_EXISTS = "There already was a vote recorded for this poll"
+VOTE_NOT_ACCEPTED = "The request was invalid, such as a wrong id given"
 
 # (action or None for every action, reason, subject) -> (status, sentence); a sentence of None
 # is the domain's own (diaspora answers a record it finds invalid with its validation message).
@@ -69,6 +73,11 @@ REFUSALS: dict[tuple, tuple[int, str | None]] = {
     ("notifications", Reason.INVALID, "post"): (422, NOTIFICATIONS_NOT_PROCESSED),
     ("create photo", Reason.INVALID, "post"): (422, PHOTO_NOT_CREATED),
     ("delete photo", Reason.NOT_ALLOWED, "file"): (403, PHOTO_NOT_DELETED),
+    ("create post", Reason.INVALID, "post"): (422, POST_NOT_CREATED),
+    ("vote", Reason.ALREADY_DONE, "poll"): (410, VOTE_EXISTS),
+    ("vote", Reason.INVALID, "post"): (422, VOTE_NOT_ACCEPTED),
+    ("vote", Reason.NOT_FOUND, "poll"): (422, VOTE_NOT_ACCEPTED),
+    ("vote", Reason.NOT_ALLOWED, "post"): (422, VOTE_NOT_ACCEPTED),
 }
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from core.inputs import MAX_ID, parse_guid
 from messaging.models import Channel, ChannelAcl, Message
 from messaging.services.conversations import subject_of
+from polls.models import Poll
+from polls.services import attached_polls, chosen_options
 from posts.models import Post, Star
 from posts.options import ReadOptions
 from posts.serializers import PostPage
@@ -78,6 +80,28 @@ class DiasporaPage(PostPage):
         shown = posts + [p.repost_of for p in posts if p.repost_of_id]
         ids = {uid for p in shown for uid in mentioned_ids(p.entities or {})}
         self.mentioned = User.objects.filter(is_active=True).in_bulk(ids) if ids else {}
+        # A post's poll is the one its poll notice attaches (pnut's rows, CONTRACT §9).
+        self.polls = attached_polls({p.pk: p.annotations for p in shown})
+        self.chosen = chosen_options(viewer, list(self.polls.values()))
+
+    def poll(self, poll: Poll) -> dict:
+        """diaspora's poll object: its answers' counts show as votes come in."""
+        answers = [
+            {
+                "id": option.pk,
+                "answer": option.text,
+                "vote_count": option.respondents,
+                "own_answer": option.pk in self.chosen,
+            }
+            for option in poll.options.all()
+        ]
+        return {
+            "guid": numbered_guid(poll.pk),
+            "participation_count": poll.respondents,
+            "already_participated": any(answer["own_answer"] for answer in answers),
+            "question": poll.prompt,
+            "poll_answers": answers,
+        }
 
     def body(self, post: Post) -> str:
         return to_diaspora_body(post.text, post.entities or {})
@@ -123,6 +147,8 @@ class DiasporaPage(PostPage):
             "mentioned_people": self.people(shown),
             "photos": [],  # no photo uploads here
         }
+        if shown.pk in self.polls:
+            data["poll"] = self.poll(self.polls[shown.pk])
         if post.repost_of_id:
             data["root"] = reshare_summary(post.repost_of)
         return data

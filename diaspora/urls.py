@@ -8,7 +8,9 @@ from adn_api.views import UnknownRouteView
 from . import notifications, photos, views
 
 urlpatterns = [
+    path("posts", views.PostsView.as_view()),
     path("posts/<str:guid>", views.PostView.as_view()),
+    path("posts/<str:guid>/vote", views.VoteView.as_view()),
     path("posts/<str:guid>/reshares", views.ResharesView.as_view()),
     path("posts/<str:guid>/comments", views.CommentsView.as_view()),
     path("posts/<str:guid>/comments/<str:comment_guid>", views.CommentView.as_view()),

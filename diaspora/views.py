@@ -34,11 +34,12 @@ from messaging.services.conversations import (
     start_conversation,
 )
 from messaging.services.messages import post_message
+from polls.services import MAX_OPEN, NewPoll, attached_reference, vote_once
 from posts.models import Post, Star
 from posts.options import PostFilters
 from posts.services.comments import delete_reply, find_reply, replies_to
 from posts.services.lookup import get_post_by_guid
-from posts.services.posting import create_post
+from posts.services.posting import create_post, create_post_with_poll
 from posts.services.reports import report_post
 from posts.services.stars import add_star, remove_star
 from reposts.services import repost
@@ -57,6 +58,7 @@ from .serializers import (
 )
 
 READ = PUBLIC
+DIASPORA_POLL = "org.diaspora.poll"  # the type of a poll made with a diaspora post
 RESHARE = user_token("public:modify")
 INTERACT = user_token("interactions")
 CONVERSE = user_token("conversations")
@@ -83,6 +85,61 @@ class PostView(ApiView):
 
     def get(self, request: Request, guid: str):
         return Response(fresh_post(self, get_post_by_guid(guid, self.viewer).pk))
+
+
+def new_poll(value) -> NewPoll:
+    """diaspora's ``poll``: ``{"question", "poll_answers": [text, …]}``. diaspora's polls do not
+    close; here one stays open as long as a poll may (two weeks) and is public, as its post."""
+    if not isinstance(value, dict) or not isinstance(value.get("poll_answers"), list):
+        raise Refused(Reason.INVALID, "poll must be {question, poll_answers: [answer, …]}.")
+    return NewPoll(
+        type=DIASPORA_POLL,
+        prompt=value.get("question"),
+        options=[(None, answer) for answer in value["poll_answers"]],
+        duration_minutes=int(MAX_OPEN.total_seconds() // 60),
+        is_public=True,
+    )
+
+
+class PostsView(ApiView):
+    """``POST posts``: publish a public post (a ``poll`` attached if given). Posts to aspects
+    (``public: false``) and photos are not taken here: 422, nothing made."""
+
+    dialect = DIASPORA
+    access = {"POST": RESHARE}
+    actions = {"POST": "create post"}
+    http_method_names = ["post", "options"]
+
+    def post(self, request: Request):
+        body = body_object(request)
+        if not flag_value(body.get("public", True), "public") or body.get("aspects"):
+            raise Refused(Reason.INVALID, "Only public posts can be published here.")
+        if body.get("photos"):
+            raise Refused(Reason.INVALID, "Photos cannot be attached here.")
+        text, source = text_field(body, "body"), self.source()
+        if body.get("poll") is None:
+            post = create_post(self.viewer, text=text, source=source)
+        else:
+            poll = new_poll(body["poll"])
+            post = create_post_with_poll(self.viewer, poll, text=text, source=source)
+        return Response(fresh_post(self, post.pk))
+
+
+class VoteView(ApiView):
+    """``POST posts/{guid}/vote`` with ``poll_answer`` (an answer's id): once per poll, 204."""
+
+    dialect = DIASPORA
+    access = {"POST": INTERACT}
+    actions = {"POST": "vote"}
+
+    def post(self, request: Request, guid: str):
+        post = get_post_by_guid(guid, self.viewer).original
+        reference = attached_reference(post.annotations)
+        if reference is None:
+            raise Refused(Reason.NOT_FOUND, "This post has no poll.", subject="poll")
+        answer = body_object(request).get("poll_answer")
+        vote_once(self.viewer, *reference, answer)
+        return Response(status=204)
 
 
 class ResharesView(ApiView):

@@ -182,6 +182,10 @@ class PnutPostPage:
             data["content"] = content
         if post.is_nsfw:
             data["is_nsfw"] = True
+        if post.is_revised:
+            data["is_revised"] = True
+        if (shown := getattr(post, "shown_revision", None)) is not None:
+            data["revision"] = str(shown)  # an earlier version (posts.services.revisions)
         if "you_starred" in adn:
             data["you_bookmarked"] = acted_on["you_starred"]
             data["you_reposted"] = acted_on["you_reposted"]

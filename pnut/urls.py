@@ -12,6 +12,7 @@ from files import views as files
 from interactions.views import PNUT_SPELLING, InteractionsView
 from messaging import views as messaging
 from messaging.options import BROADCAST
+from polls import views as polls
 from posts import views as posts
 from search.views import PostSearchView
 from streams import views as streams
@@ -61,6 +62,7 @@ urlpatterns = [
     path("users/search", pnut(users.UserSearchView)),
     path("posts/<str:post_id>", pnut(posts.PostView)),
     path("posts/<str:post_id>/thread", pnut(posts.ThreadView)),
+    path("posts/<str:post_id>/revisions", pnut(posts.RevisionsView)),
     path("posts/<str:post_id>/repost", views.RepostView.as_view()),
     path("posts/<str:post_id>/bookmark", pnut(posts.StarView, http_method_names=WRITE)),
     path("files", pnut(files.FilesView, created_status=201)),
@@ -129,5 +131,11 @@ urlpatterns = [
     ),
     path("users/me/messages", pnut(messaging.UserMessagesView)),
     path("markers", pnut(streams.MarkerView)),
+    # Polls (polls/views.py): pnut's own family.
+    path("polls", polls.PollsView.as_view()),
+    path("polls/<str:poll_id>", polls.PollView.as_view()),
+    path("polls/<str:poll_id>/response", polls.PollResponseView.as_view()),
+    path("polls/<str:poll_id>/response/<str:position>", polls.PollResponseView.as_view()),
+    path("users/me/polls", polls.MyPollsView.as_view()),
     re_path(r"^.*$", pnut(UnknownRouteView)),
 ]

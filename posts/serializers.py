@@ -26,6 +26,7 @@ from .models import Post, Star
 from .options import ReadOptions
 from .services.posting import create_post
 from .services.relations import post_relations
+from .services.revisions import show_reposted_versions
 
 SAMPLE_SIZE = 10
 EMPTY_ENTITIES = {"mentions": [], "hashtags": [], "links": []}
@@ -53,6 +54,7 @@ class PostPage:
     queries: the viewer's relations to posts and authors, samples of starrers and reposters."""
 
     def __init__(self, posts: list[Post], viewer, options: ReadOptions):
+        show_reposted_versions(posts)  # a repost shows the version of its original it acted on
         self.posts = posts
         self.options = options
         everything = posts + [p.repost_of for p in posts if p.repost_of_id]

@@ -17,7 +17,7 @@ from users.services.lookup import get_user
 from .models import Star
 from .options import BY_ID
 from .serializers import NewPost
-from .services import posting, reports, stars
+from .services import posting, reports, revisions, stars
 from .services.lookup import get_post, posts_by_ids
 
 
@@ -41,16 +41,42 @@ class PostCollectionView(ApiView):
 
 
 class PostView(ApiView):
-    access = {"GET": PUBLIC, "DELETE": user_token("write_post")}
+    """One post: read, delete, and (pnut only: App.net's route leaves ``put`` out) revise,
+    answering 201 with the revised post as pnut's docs show."""
+
+    access = {"GET": PUBLIC, "DELETE": user_token("write_post"), "PUT": user_token("write_post")}
 
     def get(self, request: Request, post_id: str):
         options = self.options_for(**vars(BY_ID))
         post = get_post(post_id, self.viewer, options.filters)
         return enveloped(self.post_data(post.pk))
 
+    def put(self, request: Request, post_id: str):
+        body = body_object(request)
+        new = NewPost.from_body(body, self.dialect.name)
+        post = revisions.revise_post(
+            self.viewer,
+            post_id,
+            text=new.text,
+            entities=new.entities,
+            is_nsfw=new.is_nsfw if "is_nsfw" in body else None,
+            reply_to=new.reply_to,
+        )
+        return enveloped(self.post_data(post.pk), status=201)
+
     def delete(self, request: Request, post_id: str):
         post = posting.delete_post(self.viewer, post_id)
         return enveloped(self.post_data(post.pk))
+
+
+class RevisionsView(ApiView):
+    """pnut's ``posts/{id}/revisions``: the post's earlier versions, oldest first, each with
+    its ``revision`` number."""
+
+    access = {"GET": PUBLIC}
+
+    def get(self, request: Request, post_id: str):
+        return enveloped(self.posts_data(revisions.previous_versions(post_id, self.viewer)))
 
 
 class ThreadView(ApiView):

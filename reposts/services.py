@@ -81,6 +81,7 @@ def repost(user: User, post: Post, *, source=None, is_nsfw: bool = False) -> tup
             created = Post.objects.create(
                 user=user,
                 repost_of=original,
+                repost_of_revision=original.revision,  # shown with this version, if revised
                 text=text,
                 entities=entities,
                 html=html,

@@ -41,6 +41,8 @@ DOMAIN = [
     "interactions/services.py",
     "search/services.py",
     "explore/services.py",
+    "polls/models.py",
+    "polls/services.py",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora", "web")
 

@@ -71,6 +71,10 @@ class Post(models.Model):
     is_directed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     guid = models.CharField(max_length=32, unique=True, default=new_guid, editable=False)
+    # The number of the version the row holds (0: as posted); the earlier ones are PostRevision
+    # rows. A repost records the version of its original it acted on, and is shown with it.
+    revision = models.PositiveSmallIntegerField(default=0)
+    repost_of_revision = models.PositiveSmallIntegerField(null=True, blank=True)
 
     num_replies = models.PositiveIntegerField(default=0)
     num_stars = models.PositiveIntegerField(default=0)
@@ -94,6 +98,10 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.pk} by {self.user_id}"
+
+    @property
+    def is_revised(self) -> bool:
+        return self.revision > 0
 
     @property
     def original(self) -> Post:

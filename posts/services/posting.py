@@ -18,11 +18,13 @@ from entities.services import process_post_text
 from files.services.annotations import check_references
 from interactions import services as interactions
 from interactions.models import REPLY
+from polls.services import NewPoll, create_poll, notice_for
+from polls.services import attach as attach_polls
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
 
-from ..models import Post, PostHashtag, PostMention
+from ..models import Post, PostHashtag, PostMention, PostRevision
 from ..models.post_hashtag import fold_tag
 from .annotations import validate_annotations
 from .counters import shift, shift_posts_counts
@@ -55,7 +57,12 @@ def _lock_reply_target(target_id: int, author: User) -> Post:
     return target
 
 
-def _index_entities(post: Post) -> None:
+def index_entities(post: Post, *, replace: bool = False) -> None:
+    """The hashtag and mention rows the tag and mentions streams read, for ``post``'s entities
+    as they now are (``replace``: a revision's, instead of the rows there were)."""
+    if replace:
+        PostHashtag.objects.filter(post=post).delete()
+        PostMention.objects.filter(post=post).delete()
     tags = {fold_tag(tag["name"]) for tag in post.entities.get("hashtags", [])}
     PostHashtag.objects.bulk_create([PostHashtag(post=post, name=t) for t in tags if t])
     mentioned = {int(m["id"]) for m in post.entities.get("mentions", []) if m.get("id")}
@@ -71,7 +78,8 @@ def checked_content(
     text = "" if text is None else text
     if not isinstance(text, str):
         raise invalid("text must be a string.")
-    annotations = check_references(author, validate_annotations(annotations))
+    # Files and polls named in the annotations must be there (and their tokens right).
+    annotations = attach_polls(check_references(author, validate_annotations(annotations)))
     if machine_only:
         if text.strip():
             raise invalid(f"A machine_only {noun} cannot have text.")
@@ -81,6 +89,11 @@ def checked_content(
     if not text.strip():
         raise invalid("text is required (or machine_only with annotations).")
     return text, annotations
+
+
+def is_directed(entities: dict, machine_only: bool) -> bool:
+    mentions = entities.get("mentions", [])
+    return any(m.get("is_leading") for m in mentions) or (machine_only and bool(mentions))
 
 
 def create_post(
@@ -97,7 +110,6 @@ def create_post(
     text, annotations = checked_content(author, text, annotations, machine_only)
     processed = process_post_text(text, entities)
     target_id = _reply_target_id(reply_to)
-    mentions = processed.entities.get("mentions", [])
     with transaction.atomic():
         target = _lock_reply_target(target_id, author) if target_id else None
         post = Post.objects.create(
@@ -110,8 +122,7 @@ def create_post(
             reply_to=target,
             machine_only=machine_only,
             is_nsfw=is_nsfw,
-            is_directed=any(m.get("is_leading") for m in mentions)
-            or (machine_only and bool(mentions)),
+            is_directed=is_directed(processed.entities, machine_only),
         )
         post.thread_id = target.thread_id if target else post.pk
         filled = fill_uri_templates(post.entities, post_id=post.pk)
@@ -119,7 +130,7 @@ def create_post(
             # {post_id} in a link url is only known now; the html must show the filled url.
             post.entities, post.html = filled, render_html(post.text, filled)
         post.save(update_fields=["thread_id", "entities", "html"])
-        _index_entities(post)
+        index_entities(post)
         if target:
             shift(Post, target.pk, num_replies=1)
             interactions.record(
@@ -132,6 +143,14 @@ def create_post(
         shift(User, author.pk, posts_count=1)
         record_fan_out(post)
     return post
+
+
+def create_post_with_poll(author: User, poll: NewPoll, *, text, source=None) -> Post:
+    """A post with a new poll attached (diaspora's post with a poll, pnut's poll notice):
+    both are made, or neither."""
+    with transaction.atomic():
+        made = create_poll(author, poll, source=source)
+        return create_post(author, text=text, annotations=[notice_for(made)], source=source)
 
 
 def delete_post(user: User, post_id) -> Post:
@@ -178,6 +197,7 @@ def erase_post(post: Post) -> Post:
         post.save(update_fields=["is_deleted", "text", "html", "entities", "num_reposts"])
         PostHashtag.objects.filter(post=post).delete()
         PostMention.objects.filter(post=post).delete()
+        PostRevision.objects.filter(post=post).delete()  # its earlier words go with it
         interactions.forget_caused_by([post.pk])  # its reposts' went with their rows
         if post.reply_to_id:
             shift(Post, post.reply_to_id, num_replies=-1)
