@@ -85,7 +85,7 @@ def test_unknown_routes_are_pnut_404s(api, path):
         ("POST", "posts/{id}/repost", {"PUT", "DELETE", "OPTIONS"}),
         ("POST", "posts/{id}/bookmark", {"PUT", "DELETE", "OPTIONS"}),
         ("PUT", "posts/{id}", {"GET", "DELETE", "HEAD", "OPTIONS"}),
-        ("PATCH", "users/me", {"GET", "HEAD", "OPTIONS"}),
+        ("POST", "users/me", {"GET", "PUT", "PATCH", "HEAD", "OPTIONS"}),
         ("POST", "users/me/follow", {"PUT", "DELETE", "OPTIONS"}),
         ("DELETE", "posts/streams/global", {"GET", "HEAD", "OPTIONS"}),
         ("GET", "text/process", {"POST", "OPTIONS"}),
