@@ -40,13 +40,12 @@ class PostCollectionView(ApiView):
 
     def post(self, request: Request):
         new = NewPost.from_body(body_object(request), self.dialect.name)
-        mark = self.marker_on_create and query_flag(request.query_params, "update_marker", False)
+        mark = query_flag(request.query_params, "update_marker", False)
         with transaction.atomic():
             post = new.create(self.viewer, self.source())
-            if mark:
-                markers.update_markers(
-                    self.viewer, [{"name": mark, "id": str(post.pk)}], reset_read_id=False
-                )
+            if mark and self.marker_on_create:
+                item = {"name": self.marker_on_create, "id": str(post.pk)}
+                markers.update_markers(self.viewer, [item], reset_read_id=False)
         return enveloped(self.post_data(post.pk), status=self.created_status)
 
 
