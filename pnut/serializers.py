@@ -196,7 +196,8 @@ def set_user(data: dict, adn_user: dict, options: ReadOptions, clients: Mapping[
 class PnutPostPage:
     """A page of posts in pnut's shape, on ``PostPage``'s constant-query context.
 
-    ``post`` is the one place a pnut post is drawn (streams, lookups, writes all come here).
+    ``post_from_adn`` is the one place a pnut post is drawn: streams, lookups and writes all
+    come here.
     """
 
     def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions):
@@ -208,14 +209,16 @@ class PnutPostPage:
         adn = [self.page.adn(post) for post in self.page.posts]
         if self.options.counts:
             self.clients = client_counts(adn_user_ids(adn))
-        return [self._from_adn(data, post) for data, post in zip(adn, self.page.posts, strict=True)]
+        return [
+            self.post_from_adn(data, post) for data, post in zip(adn, self.page.posts, strict=True)
+        ]
 
     def _user_list(self, adn_users: list[dict]) -> list[dict] | list[str]:
         if self.options.user:
             return [user_from_adn(u, self.options, self.clients) for u in adn_users]
         return [u["id"] for u in adn_users]
 
-    def _from_adn(self, adn: dict, post: Post) -> dict:
+    def post_from_adn(self, adn: dict, post: Post) -> dict:
         options = self.options
         # A repost mirrors the acted-on post's content, counts and raw (pnut's repost docs); its
         # viewer flags mirror it too, since bookmarking or reposting a repost acts on the original.
@@ -257,7 +260,7 @@ class PnutPostPage:
         if options.reposters:
             data["reposted_by"] = self._user_list(adn["reposters"])
         if post.repost_of_id:
-            data["repost_of"] = self._from_adn(adn["repost_of"], post.repost_of)
+            data["repost_of"] = self.post_from_adn(adn["repost_of"], post.repost_of)
         if "pagination_id" in adn:
             data["pagination_id"] = adn["pagination_id"]
         return data
