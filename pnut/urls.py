@@ -116,7 +116,10 @@ urlpatterns = [
             http_method_names=WRITE,
         ),
     ),
-    path("channels/<str:channel_id>/messages", pnut(messaging.MessagesView, created_status=201)),
+    path(
+        "channels/<str:channel_id>/messages",
+        pnut(messaging.MessagesView, created_status=201, marks_channel=True),
+    ),
     path("channels/<str:channel_id>/messages/<str:message_id>", pnut(messaging.MessageView)),
     path("channels/<str:channel_id>/sticky_messages", pnut(messaging.StickyMessagesView)),
     path(

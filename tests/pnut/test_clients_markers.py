@@ -184,3 +184,22 @@ def test_pnut_takes_counts_within_its_range(api, alice, tokens):
     assert len(data_of(api.get(f"{V1}/posts/streams/global", count=3))) == 3
     oldest = data_of(api.get(f"{V1}/posts/streams/global", count=-2))
     assert [p["id"] for p in oldest] == [made[1]["id"], made[0]["id"]]
+
+
+def test_update_marker_on_a_new_message_moves_the_channels_marker(api, alice, bob, tokens):
+    first = data_of(
+        api.post(
+            f"{V1}/channels/pm/messages",
+            tokens["alice"],
+            data={"text": "hi", "destinations": [str(bob.pk)]},
+        ),
+        201,
+    )
+    name = f"channel:{first['channel_id']}"
+    path = f"{V1}/channels/{first['channel_id']}/messages"
+    said = data_of(api.post(path, tokens["alice"], data={"text": "marked"}, update_marker=1), 201)
+    assert meta_of(api.get(path, tokens["alice"]))["marker"]["id"] == said["id"]
+    data_of(api.post(path, tokens["alice"], data={"text": "not marked"}), 201)
+    assert markers_of(alice) == [(name, int(said["id"]), int(said["id"]), 0)]
+    error_of(api.post(path, tokens["alice"], data={"text": ""}, update_marker=1), 400)
+    assert markers_of(alice) == [(name, int(said["id"]), int(said["id"]), 0)]
