@@ -20,8 +20,8 @@ from messaging.serializers import ChannelOptions, ChannelPage, MessagePage
 from posts.serializers import annotations_from_raw
 
 from .serializers import (
+    UserExtras,
     adn_user_ids,
-    client_counts,
     pnut_entities,
     pnut_html,
     raw_from_annotations,
@@ -86,12 +86,11 @@ class PnutMessages:
     def __init__(self, page: MessagePage):
         self.page = page
         self.options = page.options
-        self.clients: Mapping[str, int] = {}
+        self.extras = UserExtras()
 
     def render(self) -> list[dict]:
         adn = [self.page.adn(m) for m in self.page.messages]
-        if self.options.read.counts:
-            self.clients = client_counts(adn_user_ids(adn))
+        self.extras = UserExtras.load(adn_user_ids(adn), self.options.read)
         return [
             self.message(data, m.is_deleted)
             for data, m in zip(adn, self.page.messages, strict=True)
@@ -106,7 +105,7 @@ class PnutMessages:
             "created_at": adn["created_at"],
             "source": source if read.client else source["id"],
         }
-        set_user(data, adn["user"], read, self.clients)
+        set_user(data, adn["user"], read, self.extras)
         data["thread_id"] = adn["thread_id"]
         data["counts"] = {"replies": adn["num_replies"]}
         data["is_sticky"] = bool(adn.get("is_sticky"))  # always present in pnut 1.x
@@ -146,8 +145,8 @@ def channels_to_pnut(page: ChannelPage) -> list[dict]:
     messages = PnutMessages(page.messages)
     read = page.options.messages.read
     adn_pages = [page.adn(channel) for channel in page.channels]
-    clients = client_counts(adn_user_ids(adn_pages)) if read.counts else {}
-    messages.clients = clients
+    extras = UserExtras.load(adn_user_ids(adn_pages), read)
+    messages.extras = extras
     sticky = _sticky_channels([c.pk for c in page.channels])
     rendered = []
     for channel, adn in zip(page.channels, adn_pages, strict=True):
@@ -162,7 +161,7 @@ def channels_to_pnut(page: ChannelPage) -> list[dict]:
             if adn["owner"]["id"] not in write_ids:
                 write_ids.insert(0, adn["owner"]["id"])
         else:
-            set_user(data, adn["owner"], read, clients)
+            set_user(data, adn["owner"], read, extras)
         data["counts"] = adn["counts"]
         data["acl"] = {
             "full": {k: adn["editors"][k] for k in ("immutable", "you", "user_ids")},

@@ -3,12 +3,15 @@
 Every object is reshaped from the ADN rendering of the same rows (``PostPage`` for posts, with its
 constant-query viewer context, and ``user_to_adn`` for users), so viewer flags, counters, the
 deleted-post rules and image defaults are decided in one place and the two dialects cannot
-disagree. This module only renames and regroups fields as the pnut docs spell them.
+disagree. This module only renames and regroups fields as the pnut 1.x docs spell them
+(tests/pnut/data/shapes.json has each object's keys and types), and adds what pnut alone shows:
+a user's ``counts.clients`` (one query per page) and a mention's ``is_copy``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
@@ -21,6 +24,7 @@ from posts.options import ReadOptions
 from posts.serializers import PostPage
 from users.models import User
 from users.serializers import add_user_annotations, user_to_adn
+from users.services.presence import presence_of
 from users.services.viewer import ViewerContext
 
 # pnut's name for the personal (and unified) stream's marker, kept as App.net's "my_stream".
@@ -99,10 +103,9 @@ def source_from_adn(source: dict) -> dict:
 VIEWER_KEYS = ("follows_you", "you_blocked", "you_follow", "you_muted", "you_can_follow")
 
 
-def client_counts(user_ids: Iterable[str]) -> dict[str, int]:
+def client_counts(ids: set[int]) -> dict[str, int]:
     """How many clients (OAuth applications) each user made: pnut's ``counts.clients``, one
     query for a page's users."""
-    ids = {int(pk) for pk in user_ids}
     if not ids:
         return {}
     rows = (
@@ -129,9 +132,30 @@ def adn_user_ids(value: Any) -> set[str]:
     return found
 
 
-def user_from_adn(adn: dict, options: ReadOptions, clients: Mapping[str, int]) -> dict:
-    """pnut's user object from ADN's rendering of the same user; ``clients`` holds the page's
-    ``client_counts``."""
+@dataclass(frozen=True)
+class UserExtras:
+    """What pnut's users show beyond App.net's rendering, loaded once for a page's users: their
+    client counts (with the counts) and, with ``include_presence=1``, their presence."""
+
+    clients: Mapping[str, int] = field(default_factory=dict)
+    presence: Mapping[str, str] | None = None
+
+    @classmethod
+    def load(cls, user_ids: Iterable[str], options: ReadOptions) -> UserExtras:
+        ids = {int(pk) for pk in user_ids}
+        return cls(
+            clients=client_counts(ids) if options.counts else {},
+            presence=(
+                {str(pk): status for pk, status in presence_of(ids).items()}
+                if options.presence
+                else None
+            ),
+        )
+
+
+def user_from_adn(adn: dict, options: ReadOptions, extras: UserExtras) -> dict:
+    """pnut's user object from ADN's rendering of the same user, with the page's
+    ``UserExtras``."""
     description = adn["description"]
     content = {
         "text": description["text"],
@@ -155,12 +179,14 @@ def user_from_adn(adn: dict, options: ReadOptions, clients: Mapping[str, int]) -
         counts = adn["counts"]
         data["counts"] = {
             "bookmarks": counts["stars"],
-            "clients": clients.get(adn["id"], 0),
+            "clients": extras.clients.get(adn["id"], 0),
             "followers": counts["followers"],
             "following": counts["following"],
             "posts": counts["posts"],
         }
     data.update({key: adn[key] for key in VIEWER_KEYS if key in adn})
+    if extras.presence is not None:
+        data["presence"] = extras.presence.get(adn["id"], "offline")
     if options.user_annotations:
         data["raw"] = raw_from_annotations(adn.get("annotations", []))
     if "pagination_id" in adn:
@@ -170,8 +196,8 @@ def user_from_adn(adn: dict, options: ReadOptions, clients: Mapping[str, int]) -
 
 def users_from_adn(adn_users: list[dict], options: ReadOptions) -> list[dict]:
     """A page of ADN-rendered users in pnut's shape (one query for their client counts)."""
-    clients = client_counts(u["id"] for u in adn_users) if options.counts else {}
-    return [user_from_adn(data, options, clients) for data in adn_users]
+    extras = UserExtras.load((u["id"] for u in adn_users), options)
+    return [user_from_adn(data, options, extras) for data in adn_users]
 
 
 def users_to_pnut(users: Iterable[User], viewer, options: ReadOptions) -> list[dict]:
@@ -185,10 +211,10 @@ def users_to_pnut(users: Iterable[User], viewer, options: ReadOptions) -> list[d
     return users_from_adn(adn, options)
 
 
-def set_user(data: dict, adn_user: dict, options: ReadOptions, clients: Mapping[str, int]):
+def set_user(data: dict, adn_user: dict, options: ReadOptions, extras: UserExtras) -> None:
     """An object's ``user``, or with ``include_user=0`` only its ``user_id`` (pnut 1.x)."""
     if options.user:
-        data["user"] = user_from_adn(adn_user, options, clients)
+        data["user"] = user_from_adn(adn_user, options, extras)
     else:
         data["user_id"] = adn_user["id"]
 
@@ -203,19 +229,18 @@ class PnutPostPage:
     def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions):
         self.page = PostPage(list(posts), viewer, options)
         self.options = options
-        self.clients: Mapping[str, int] = {}
+        self.extras = UserExtras()
 
     def render(self) -> list[dict]:
         adn = [self.page.adn(post) for post in self.page.posts]
-        if self.options.counts:
-            self.clients = client_counts(adn_user_ids(adn))
+        self.extras = UserExtras.load(adn_user_ids(adn), self.options)
         return [
             self.post_from_adn(data, post) for data, post in zip(adn, self.page.posts, strict=True)
         ]
 
     def _user_list(self, adn_users: list[dict]) -> list[dict] | list[str]:
         if self.options.user:
-            return [user_from_adn(u, self.options, self.clients) for u in adn_users]
+            return [user_from_adn(u, self.options, self.extras) for u in adn_users]
         return [u["id"] for u in adn_users]
 
     def post_from_adn(self, adn: dict, post: Post) -> dict:
@@ -227,7 +252,7 @@ class PnutPostPage:
         # include_client=0: the client's id instead of its object (pnut's general parameters).
         source = source_from_adn(adn["source"])
         data["source"] = source if options.client else source["id"]
-        set_user(data, adn["user"], options, self.clients)
+        set_user(data, adn["user"], options, self.extras)
         data["thread_id"] = adn["thread_id"]
         if adn["reply_to"]:
             data["reply_to"] = adn["reply_to"]

@@ -57,6 +57,7 @@ class ReadOptions:
     counts: bool = True  # pnut only, as the next two
     client: bool = True
     user: bool = True
+    presence: bool = False  # pnut's include_presence: users show their presence
 
     @classmethod
     def parse(cls, params: Mapping, dialect: str = "adn", **defaults: bool) -> ReadOptions:
@@ -88,6 +89,7 @@ class ReadOptions:
                 counts=flag("include_counts", True),
                 client=flag("include_client", True),
                 user=flag("include_user", True),
+                presence=flag("include_presence"),
             )
         annotations = flag("include_annotations")
         return cls(

@@ -175,3 +175,18 @@ def test_channels_and_messages_have_pnuts_shape(api, alice, bob, tokens):
     # pnut 1.x: a PM channel has no owner; its members are all writers.
     assert "user" not in pm_channel and "user_id" not in pm_channel
     assert set(pm_channel["acl"]["write"]["user_ids"]) == {str(alice.pk), str(bob.pk)}
+
+
+def test_include_presence_adds_each_users_presence(api, alice, bob, tokens):
+    data_of(api.put(f"{V1}/users/me/presence", tokens["alice"], data={"presence": "coding"}))
+    made = post(api, tokens["bob"], "@alice hi")
+    users = data_of(
+        api.get(f"{V1}/users", tokens["bob"], ids=f"{alice.pk},{bob.pk}", include_presence=1)
+    )
+    for user in users:
+        assert_shape(user, "user")
+    assert [u["presence"] for u in users] == ["coding", "offline"]
+    read = data_of(api.get(f"{V1}/posts/{made['id']}", include_presence=1))
+    assert_shape(read, "post")
+    assert read["user"]["presence"] == "offline"
+    assert "presence" not in data_of(api.get(f"{V1}/users/{alice.pk}"))  # only when asked
