@@ -8,13 +8,13 @@ any view find their dialect by the path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
 from pnut.renderers import PnutRenderer
-from pnut.serializers import posts_to_pnut, users_to_pnut
+from pnut.serializers import TO_PNUT_MARKERS, posts_to_pnut, users_to_pnut
 from posts.serializers import posts_to_adn
 from users.serializers import users_to_adn
 
@@ -32,12 +32,26 @@ class Dialect:
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
     scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
+    ignores_bad_count: bool = False  # pnut ignores a count out of range; App.net refuses it
+    # The dialect's name for a stream marker kept under another (pnut: "personal").
+    marker_names: Mapping[str, str] = field(default_factory=dict)
+
+    def marker_name(self, name: str) -> str:
+        return self.marker_names.get(name, name)
 
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
 ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True)
 PNUT = Dialect(
-    "pnut", prefixes.PNUT, PnutRenderer, envelope_refusal, posts_to_pnut, users_to_pnut, True
+    "pnut",
+    prefixes.PNUT,
+    PnutRenderer,
+    envelope_refusal,
+    posts_to_pnut,
+    users_to_pnut,
+    True,
+    ignores_bad_count=True,
+    marker_names=TO_PNUT_MARKERS,
 )
 DIASPORA = Dialect("diaspora", prefixes.DIASPORA, DiasporaRenderer, diaspora_refusal)
 DIALECTS = (ADN, PNUT, DIASPORA)

@@ -15,13 +15,20 @@ from core.paging import MAX_COUNT, SPECIAL_IDS, Cursor
 __all__ = ["MAX_ID", "parse_id", "read_cursor", "page_meta"]
 
 
-def parse_count(value: str | None, default: int) -> int:
+def parse_count(value: str | None, default: int, *, lenient: bool = False) -> int:
+    """App.net: a non-zero integer, clamped to ±200; anything else is a 400. ``lenient``
+    (pnut: "If it is invalid, the API will ignore it"): anything but 1…200 or -200…-1 is
+    the default."""
     if value is None or value == "":
         return default
     text = value.strip()
     digits = text[1:] if text[:1] in "+-" else text
     if not digits.isascii() or not digits.isdigit() or len(digits) > 12 or int(digits) == 0:
+        if lenient:
+            return default
         raise invalid(f"count must be a non-zero integer from -{MAX_COUNT} to {MAX_COUNT}.")
+    if lenient and abs(int(text)) > MAX_COUNT:
+        return default
     return max(-MAX_COUNT, min(MAX_COUNT, int(text)))
 
 
@@ -35,10 +42,15 @@ def _bound(value: str | None, name: str) -> tuple[int | str | None, bool]:
 
 def read_cursor(request) -> Cursor:
     params = request.query_params
+    # The dialect of the view the request is for (DRF keeps it in the parser context).
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    dialect = getattr(view, "dialect", None)
     since, since_inclusive = _bound(params.get("since_id"), "since_id")
     before, before_inclusive = _bound(params.get("before_id"), "before_id")
     return Cursor(
-        count=parse_count(params.get("count"), Cursor.count),
+        count=parse_count(
+            params.get("count"), Cursor.count, lenient=getattr(dialect, "ignores_bad_count", False)
+        ),
         since_id=since,
         before_id=before,
         since_inclusive=since_inclusive,

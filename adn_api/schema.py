@@ -121,6 +121,33 @@ POLL_RESPONSE = {
     "type": "object",
     "properties": {"positions": {"type": "array", "items": {"type": "integer", "minimum": 1}}},
 }
+RAW = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+    "description": "pnut's raw: `{type: [value, …]}`; on a user, `[]` deletes a type.",
+}
+PNUT_PROFILE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "maxLength": 50},
+        "locale": {"type": "string", "description": "Required on PUT."},
+        "timezone": {"type": "string", "maxLength": 64, "description": "Required on PUT."},
+        "content": {"type": "object", "properties": {"text": {"type": "string"}}},
+        "raw": RAW,
+    },
+}
+PNUT_MARKER = {
+    "type": "object",
+    "required": ["name", "id"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "description": "`personal`, `global`, `mentions`, `interactions` or `channel:ID`.",
+        },
+        "id": {"type": "string", "pattern": DIGITS},
+        "percentage": {"type": "integer", "minimum": 0, "maximum": 100},
+    },
+}
 
 # Request bodies by (path relative to the dialect's prefix, method).
 REQUEST_BODIES = {
@@ -153,6 +180,11 @@ REQUEST_BODIES = {
                 },
             },
         },
+    },
+    ("pnut", "users/{user_id}", "PUT"): PNUT_PROFILE,
+    ("pnut", "users/{user_id}", "PATCH"): PNUT_PROFILE,
+    ("pnut", "markers", "POST"): {
+        "oneOf": [PNUT_MARKER, {"type": "array", "items": PNUT_MARKER, "maxItems": 10}]
     },
     ("posts/{guid}/vote", "POST"): {
         "type": "object",
@@ -232,6 +264,11 @@ SUMMARIES = {
     ("posts/{post_id}/bookmark", "DELETE"): "Remove a bookmark",
     ("posts/{post_id}/stars", "GET"): "List the users who starred a post",
     ("posts/marker", "POST"): "Update stream markers",
+    ("markers", "POST"): "Update up to ten stream markers",
+    ("clients/{client_id}", "GET"): "Retrieve a client (an app)",
+    ("users/{user_id}/clients", "GET"): "List the clients a user made",
+    ("users/{user_id}/avatar", "DELETE"): "Go back to the default avatar",
+    ("users/{user_id}/cover", "DELETE"): "Go back to the default cover image",
     ("posts/stream", "GET"): "Retrieve the viewer's personal stream",
     ("posts/streams/me", "GET"): "Retrieve the viewer's personal stream",
     ("posts/stream/unified", "GET"): "Retrieve the viewer's unified stream (with mentions)",

@@ -111,7 +111,8 @@ class ApiView(APIView):
         result = page(self.viewer, stream, options.filters, read_cursor(self.request))
         meta = page_meta(result.posts, result.more)
         if result.marker_name:
-            meta["marker"] = marker_data(result.marker, result.marker_name)
+            marker = marker_data(result.marker, result.marker_name)
+            meta["marker"] = {**marker, "name": self.dialect.marker_name(marker["name"])}
         return enveloped(self.posts_data(result.posts, options), meta)
 
     def source(self):

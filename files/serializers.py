@@ -91,38 +91,42 @@ class FileRendering:
         return data
 
     def pnut(self, file: File) -> dict:
-        """pnut's file: ``is_complete``, ``is_public``, ``link``/``link_expires_at``, sha256,
-        ``derivative_files``."""
+        """pnut 1.x's file: ``is_complete``, ``is_public``, ``url``/``url_expires_at``, sha256,
+        ``derived_files``, the client as ``source {id, name, url}``."""
         adn = self.adn(file)
+        source = adn["source"]
         data = {
             "id": adn["id"],
             "created_at": adn["created_at"],
             "is_complete": file.complete,
             "is_public": file.public,
             "kind": file.kind,
-            "mime_type": file.mime_type,
             "name": file.name,
-            "sha256": file.sha256,
-            "size": file.size,
-            "total_size": file.total_size,
             "type": file.type,
-            "source": {"name": adn["source"]["name"], "link": adn["source"]["link"], "id": ""},
+            "source": {"id": source["client_id"], "name": source["name"], "url": source["link"]},
             "user": adn["user"],
-            "derivative_files": {
+            "derived_files": {
                 key: {
-                    "link": d["url"],
-                    "link_expires_at": d["url_expires"],
                     "mime_type": d["mime_type"],
-                    "sha256": "",
+                    "name": d["name"],
+                    "sha256": file.derived[key].get("sha256", ""),
                     "size": d["size"],
+                    "url": d["url"],
+                    "url_expires_at": d["url_expires"],
                     **({"image_info": d["image_info"]} if "image_info" in d else {}),
                 }
                 for key, d in adn["derived_files"].items()
             },
         }
-        if "url" in adn:
-            data["link"] = adn.get("url_permanent") or adn["url"]
-            data["link_expires_at"] = None if file.public else adn["url_expires"]
+        if file.complete:  # pnut sets these only once the content is there
+            data["mime_type"] = file.mime_type
+            data["sha256"] = file.sha256
+            data["size"] = file.size
+            data["total_size"] = file.total_size
+            data["url"] = adn["url"]
+            data["url_expires_at"] = adn["url_expires"]
+            if "url_permanent" in adn:  # a link that lasts while the file is public
+                data["url_short"] = adn["url_permanent"]
         for key in ("image_info", "file_token", "file_token_read"):
             if key in adn:
                 data[key] = adn[key]

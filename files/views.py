@@ -218,9 +218,14 @@ class MyFilesView(ApiView):
 
 class ProfileImageView(ApiView):
     """``POST users/me/avatar`` (or ``cover``), multipart; ``GET users/{id}/avatar``: a
-    redirect to the image (the default one for a user who never uploaded)."""
+    redirect to the image (the default one for a user who never uploaded); pnut's ``DELETE
+    users/me/avatar``: back to the default."""
 
-    access = {"GET": PUBLIC, "POST": user_token("update_profile")}
+    access = {
+        "GET": PUBLIC,
+        "POST": user_token("update_profile"),
+        "DELETE": user_token("update_profile"),
+    }
     purpose = File.Purpose.AVATAR
     max_body = UPLOAD_LIMIT
 
@@ -241,6 +246,11 @@ class ProfileImageView(ApiView):
             raise BadRequest(f"The image is required: a multipart part named {self.purpose}.")
         user = profile.set_profile_image(self.viewer, content, self.purpose, source=self.source())
         return enveloped(self.user_data(user))
+
+    def delete(self, request: Request, user_id: str):
+        if user_id != "me" and get_user(user_id, self.viewer).pk != self.viewer.pk:
+            raise Refused(Reason.NOT_ALLOWED, "You can only change your own images (users/me).")
+        return enveloped(self.user_data(profile.clear_profile_image(self.viewer, self.purpose)))
 
 
 class OEmbedView(ApiView):

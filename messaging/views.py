@@ -8,6 +8,7 @@ channels out for such a token.
 
 from __future__ import annotations
 
+from django.db import transaction
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
@@ -283,6 +284,7 @@ class MessagesView(ApiView):
 
     access = {"GET": ANY_TOKEN, "POST": USER}
     created_status = 200
+    marks_channel = False  # pnut's update_marker=1: the channel's marker moves to the message
 
     def get(self, request: Request, channel_id: str):
         channel = channel_for(self, channel_id, channel_to_read)
@@ -299,17 +301,22 @@ class MessagesView(ApiView):
         pm_ok = opens_pm(self)
         data = body_object(request)
         fields = message_fields(data, self.dialect.name)
-        if channel_id == "pm":
-            if not pm_ok:
-                raise ApiException(NEEDS_MESSAGES, code=403)
-            message = message_services.send_pm(
-                self.viewer, data.get("destinations"), source=self.source(), **fields
-            )
-        else:
-            channel = channel_for(self, channel_id)
-            message = message_services.post_message(
-                self.viewer, channel, source=self.source(), **fields
-            )
+        mark = self.marks_channel and query_flag(request.query_params, "update_marker", False)
+        with transaction.atomic():
+            if channel_id == "pm":
+                if not pm_ok:
+                    raise ApiException(NEEDS_MESSAGES, code=403)
+                message = message_services.send_pm(
+                    self.viewer, data.get("destinations"), source=self.source(), **fields
+                )
+            else:
+                channel = channel_for(self, channel_id)
+                message = message_services.post_message(
+                    self.viewer, channel, source=self.source(), **fields
+                )
+            if mark:
+                item = {"name": reading.marker_name(message.channel_id), "id": str(message.pk)}
+                reading.update_markers(self.viewer, [item], reset_read_id=False)
         fresh = Message.objects.for_rendering().get(pk=message.pk)
         return enveloped(messages_data(self, [fresh])[0], status=self.created_status)
 

@@ -12,12 +12,22 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from adn_api.formats import iso_z
 from core.errors import invalid
+from messaging.models import Message
 from messaging.options import BROADCAST, PM, PNUT_BROADCAST, PNUT_PM
 from messaging.serializers import ChannelOptions, ChannelPage, MessagePage
 from posts.serializers import annotations_from_raw
 
-from .serializers import pnut_entities, pnut_html, raw_from_annotations, user_from_adn
+from .serializers import (
+    UserExtras,
+    adn_user_ids,
+    pnut_entities,
+    pnut_html,
+    raw_from_annotations,
+    set_user,
+    source_from_adn,
+)
 
 TO_PNUT = {PM: PNUT_PM, BROADCAST: PNUT_BROADCAST}
 TO_ADN = {pnut: adn for adn, pnut in TO_PNUT.items()}
@@ -76,30 +86,36 @@ class PnutMessages:
     def __init__(self, page: MessagePage):
         self.page = page
         self.options = page.options
+        self.extras = UserExtras()
 
     def render(self) -> list[dict]:
-        return [self.message(self.page.adn(m), m.is_deleted) for m in self.page.messages]
+        adn = [self.page.adn(m) for m in self.page.messages]
+        self.extras = UserExtras.load(adn_user_ids(adn), self.options.read)
+        return [
+            self.message(data, m.is_deleted)
+            for data, m in zip(adn, self.page.messages, strict=True)
+        ]
 
     def message(self, adn: dict, deleted: bool) -> dict:
         read = self.options.read
-        source = adn["source"]
+        source = source_from_adn(adn["source"])
         data: dict[str, Any] = {
             "id": adn["id"],
             "channel_id": adn["channel_id"],
             "created_at": adn["created_at"],
-            "source": {"id": source["client_id"], "link": source["link"], "name": source["name"]},
-            "user": user_from_adn(adn["user"], read),
-            "thread_id": adn["thread_id"],
-            "counts": {"replies": adn["num_replies"]},
+            "source": source if read.client else source["id"],
         }
+        set_user(data, adn["user"], read, self.extras)
+        data["thread_id"] = adn["thread_id"]
+        data["counts"] = {"replies": adn["num_replies"]}
+        data["is_sticky"] = bool(adn.get("is_sticky"))  # always present in pnut 1.x
         if adn["reply_to"]:
             data["reply_to"] = adn["reply_to"]
-        if adn.get("is_sticky"):
-            data["is_sticky"] = True
         if deleted:
             data["is_deleted"] = True  # and no content, as for pnut posts
         else:
-            content = {"text": adn["text"], "entities": pnut_entities(adn["entities"])}
+            text = adn["text"]
+            content = {"text": text, "entities": pnut_entities(adn["entities"], text)}
             if read.post_html:
                 content["html"] = pnut_html(adn["html"])
             data["content"] = content
@@ -114,37 +130,65 @@ def messages_to_pnut(page: MessagePage) -> list[dict]:
     return PnutMessages(page).render()
 
 
+def _sticky_channels(channel_ids: list[int]) -> set[int]:
+    """Which of a page's channels hold a sticky message (one query)."""
+    if not channel_ids:
+        return set()
+    rows = Message.objects.filter(channel_id__in=channel_ids, is_sticky=True, is_deleted=False)
+    return set(rows.values_list("channel_id", flat=True).distinct())
+
+
 def channels_to_pnut(page: ChannelPage) -> list[dict]:
+    """pnut 1.x channels: the owner as ``user`` (none for a PM channel, whose members all
+    stand in ``acl.write``), ``created_at``, ``has_sticky_messages``, ``is_active`` only when
+    false, and the most recent message split from a deleted one."""
     messages = PnutMessages(page.messages)
     read = page.options.messages.read
+    adn_pages = [page.adn(channel) for channel in page.channels]
+    extras = UserExtras.load(adn_user_ids(adn_pages), read)
+    messages.extras = extras
+    sticky = _sticky_channels([c.pk for c in page.channels])
     rendered = []
-    for channel in page.channels:
-        adn = page.adn(channel)
+    for channel, adn in zip(page.channels, adn_pages, strict=True):
         data: dict[str, Any] = {
             "id": adn["id"],
             "type": pnut_type(adn["type"]),
-            "owner": user_from_adn(adn["owner"], read),
-            "counts": adn["counts"],
-            "acl": {
-                "full": {k: adn["editors"][k] for k in ("immutable", "you", "user_ids")},
-                "write": {
-                    k: adn["writers"][k] for k in ("any_user", "immutable", "you", "user_ids")
-                },
-                "read": {
-                    k: adn["readers"][k]
-                    for k in ("any_user", "immutable", "public", "you", "user_ids")
-                },
-            },
-            "is_active": not adn.get("is_inactive", False),
-            "has_unread": adn["has_unread"],
-            "you_subscribed": adn["you_subscribed"],
-            "you_muted": adn["you_muted"],
+            "created_at": iso_z(channel.created_at),
         }
+        write_ids = list(adn["writers"]["user_ids"])
+        if channel.is_pm:
+            # pnut 1.x: a PM channel has no owner; every member is a writer.
+            if adn["owner"]["id"] not in write_ids:
+                write_ids.insert(0, adn["owner"]["id"])
+        else:
+            set_user(data, adn["owner"], read, extras)
+        data["counts"] = adn["counts"]
+        data["acl"] = {
+            "full": {k: adn["editors"][k] for k in ("immutable", "you", "user_ids")},
+            "write": {
+                **{k: adn["writers"][k] for k in ("any_user", "immutable", "you")},
+                "user_ids": write_ids,
+            },
+            "read": {
+                k: adn["readers"][k] for k in ("any_user", "immutable", "public", "you", "user_ids")
+            },
+        }
+        data["has_sticky_messages"] = channel.pk in sticky
+        if adn.get("is_inactive"):
+            data["is_active"] = False
+        if page.viewer is not None:
+            data["has_unread"] = adn["has_unread"]
+            data["you_subscribed"] = adn["you_subscribed"]
+            data["you_muted"] = adn["you_muted"]
+        recent = channel.recent_message
         if "recent_message_id" in adn:
-            data["recent_message_id"] = adn["recent_message_id"]
-        if "recent_message" in adn:
-            message = page.recent[channel.pk]
-            data["recent_message"] = messages.message(adn["recent_message"], message.is_deleted)
+            # 1.x: recent_message_id skips a deleted message, named recent_deleted_message_id.
+            deleted = recent is not None and recent.is_deleted
+            key = "recent_deleted_message" if deleted else "recent_message"
+            data[f"{key}_id"] = adn["recent_message_id"]
+            if "recent_message" in adn:
+                message = page.recent[channel.pk]
+                data[key] = messages.message(adn["recent_message"], message.is_deleted)
         if "annotations" in adn:
             data["raw"] = raw_from_annotations(adn["annotations"])
         if "marker" in adn:

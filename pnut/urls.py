@@ -20,6 +20,7 @@ from users import views as users
 from users.services import graph
 
 from . import views
+from .profile import profile_body
 from .serializers import processed_text_to_pnut
 
 WRITE = ["put", "delete", "options"]  # pnut PUTs what App.net POSTs
@@ -46,11 +47,19 @@ urlpatterns = [
         pnut(users.RelatedUsersView, relation="blocked", access=users.OWN),
     ),
     path("text/process", pnut(TextProcessView, render=processed_text_to_pnut)),
-    path("posts", pnut(posts.PostCollectionView, created_status=201)),
+    path(
+        "posts",
+        pnut(posts.PostCollectionView, created_status=201, marker_on_create="my_stream"),
+    ),
     path("posts/streams/me", pnut(streams.PersonalStreamView, stream_defaults=DIRECTED)),
     path(
         "posts/streams/unified",
-        pnut(streams.PersonalStreamView, unified=True, stream_defaults=DIRECTED),
+        pnut(
+            streams.PersonalStreamView,
+            unified=True,
+            unified_marker="my_stream",  # pnut's "personal" marker is both streams'
+            stream_defaults=DIRECTED,
+        ),
     ),
     path("posts/streams/global", pnut(streams.GlobalStreamView, humans_only=True)),
     # The documented path, and the one the pnutpy client calls.
@@ -72,7 +81,9 @@ urlpatterns = [
     path("users/me/actions", pnut(InteractionsView, spelling=PNUT_SPELLING)),
     path("users/<str:user_id>/avatar", pnut(files.ProfileImageView)),
     path("users/<str:user_id>/cover", pnut(files.ProfileImageView, purpose="cover")),
-    path("users/<str:user_id>", pnut(users.UserView, http_method_names=["get", "head", "options"])),
+    path("clients/<str:client_id>", views.ClientView.as_view()),
+    path("users/<str:user_id>/clients", views.UserClientsView.as_view()),
+    path("users/<str:user_id>", pnut(users.UserView, profile_body=profile_body)),
     path("users/<str:user_id>/posts", pnut(streams.UserPostsView)),
     path("users/<str:user_id>/mentions", pnut(streams.UserMentionsView)),
     path("users/<str:user_id>/bookmarks", pnut(posts.UserStarsView)),
@@ -107,7 +118,10 @@ urlpatterns = [
             http_method_names=WRITE,
         ),
     ),
-    path("channels/<str:channel_id>/messages", pnut(messaging.MessagesView, created_status=201)),
+    path(
+        "channels/<str:channel_id>/messages",
+        pnut(messaging.MessagesView, created_status=201, marks_channel=True),
+    ),
     path("channels/<str:channel_id>/messages/<str:message_id>", pnut(messaging.MessageView)),
     path("channels/<str:channel_id>/sticky_messages", pnut(messaging.StickyMessagesView)),
     path(
@@ -130,7 +144,7 @@ urlpatterns = [
         pnut(messaging.NumUnreadView, kind=BROADCAST),
     ),
     path("users/me/messages", pnut(messaging.UserMessagesView)),
-    path("markers", pnut(streams.MarkerView)),
+    path("markers", views.MarkersView.as_view()),
     # Polls (polls/views.py): pnut's own family.
     path("polls", polls.PollsView.as_view()),
     path("polls/<str:poll_id>", polls.PollView.as_view()),

@@ -7,19 +7,28 @@ from rest_framework.request import Request
 
 from adn_api.dialects import PNUT
 from adn_api.envelope import enveloped
+from adn_api.errors import BadRequest
 from adn_api.formats import iso_z
 from adn_api.parsers import body_object
 from adn_api.permissions import ANY_TOKEN, PUBLIC, user_token
 from adn_api.views import ApiView
 from core.inputs import flag_value
+from messaging.services.reading import CHANNEL_MARKER, update_markers
 from posts.models import can_see
-from posts.options import STANDING
+from posts.options import STANDING, query_flag
 from posts.services.lookup import get_post
 from reposts import services as reposts
+from streams.serializers import marker_data
 from users.models import Presence
 from users.services import presence as presence_services
+from users.services.lookup import get_user
 
-from .serializers import lost_post, token_to_pnut
+from . import clients
+from .serializers import FROM_PNUT_MARKERS, TO_PNUT_MARKERS, lost_post, token_to_pnut
+
+MAX_MARKERS = 10  # "You may update up to 10 at once" (resources/stream-marker.md)
+# The markable streams as pnut names them; channels' are channel:ID.
+PNUT_MARKER_NAMES = ("personal", "global", "mentions", "interactions")
 
 
 class RepostView(ApiView):
@@ -88,3 +97,54 @@ class MyPresenceView(ApiView):
         status = body_object(request).get("presence", request.query_params.get("presence"))
         presence = presence_services.set_presence(self.viewer, status)
         return enveloped(presence_data(presence, self.viewer))
+
+
+def _marker_item(item) -> dict:
+    """One of pnut's marker objects with the stream's name as kept here (``personal`` is
+    App.net's ``my_stream``); any other name is refused in pnut's words."""
+    name = item.get("name") if isinstance(item, dict) else None
+    if not isinstance(name, str) or not (name in PNUT_MARKER_NAMES or CHANNEL_MARKER.match(name)):
+        raise BadRequest(f"name must be one of {', '.join(PNUT_MARKER_NAMES)} or channel:ID.")
+    return {**item, "name": FROM_PNUT_MARKERS.get(name, name)}
+
+
+class MarkersView(ApiView):
+    """``POST markers``: a list of up to ten markers (one object alone is taken too); every
+    item is checked before any is saved (``messaging.services.reading.update_markers``)."""
+
+    dialect = PNUT
+    access = {"POST": user_token()}
+
+    def post(self, request: Request):
+        data = request.data
+        items = data if isinstance(data, list) else [data]
+        if not items or len(items) > MAX_MARKERS:
+            raise BadRequest(f"Send from 1 to {MAX_MARKERS} markers.")
+        parsed = [_marker_item(item) for item in items]
+        reset = query_flag(request.query_params, "reset_read_id", False)
+        saved = update_markers(self.viewer, parsed, reset_read_id=reset)
+        rendered = [
+            {**marker_data(m, m.name), "name": TO_PNUT_MARKERS.get(m.name, m.name)} for m in saved
+        ]
+        return enveloped(rendered if isinstance(data, list) else rendered[0])
+
+
+class ClientView(ApiView):
+    """``GET clients/{client_id}``: a client with its maker and how many posts it made."""
+
+    dialect = PNUT
+    access = {"GET": ANY_TOKEN}
+
+    def get(self, request: Request, client_id: str):
+        return enveloped(clients.client_to_pnut(clients.get_client(client_id), self.user_data))
+
+
+class UserClientsView(ApiView):
+    """``GET users/{user_id}/clients``: the clients a user made, newest first (one query)."""
+
+    dialect = PNUT
+    access = {"GET": ANY_TOKEN}
+
+    def get(self, request: Request, user_id: str):
+        user = get_user(user_id, self.viewer)
+        return enveloped([clients.client_summary(app) for app in clients.clients_of(user)])

@@ -29,6 +29,14 @@ class PostFilters:
     include_machine: bool = False
     include_muted: bool = False
     include_directed_posts: bool = True
+    # pnut's: replies, posts with any mention, and (a user's mentions stream) posts that only
+    # copy the user ("/@name"). App.net has no such parameters: they stay on there.
+    include_replies: bool = True
+    include_mention_posts: bool = True
+    include_copy_mentions: bool = True
+
+
+PNUT_ONLY_FILTERS = {"include_replies", "include_mention_posts", "include_copy_mentions"}
 
 
 # Asking for one post by id shows it even if machine-only or by someone muted; STANDING, not if
@@ -49,17 +57,18 @@ class ReadOptions:
     counts: bool = True  # pnut only, as the next two
     client: bool = True
     user: bool = True
+    presence: bool = False  # pnut's include_presence: users show their presence
 
     @classmethod
     def parse(cls, params: Mapping, dialect: str = "adn", **defaults: bool) -> ReadOptions:
         """``defaults`` are the endpoint's own filter defaults (e.g. ``include_muted=True`` for
         a user's posts); the query string overrides them."""
         base = replace(PostFilters(), **defaults)
-        filters = PostFilters(
-            **{
-                name: query_flag(params, name, getattr(base, name))
-                for name in PostFilters.__dataclass_fields__
-            }
+        names = set(PostFilters.__dataclass_fields__)
+        if dialect != "pnut":
+            names -= PNUT_ONLY_FILTERS
+        filters = replace(
+            base, **{name: query_flag(params, name, getattr(base, name)) for name in names}
         )
 
         def flag(name: str, default: bool = False) -> bool:
@@ -80,6 +89,7 @@ class ReadOptions:
                 counts=flag("include_counts", True),
                 client=flag("include_client", True),
                 user=flag("include_user", True),
+                presence=flag("include_presence"),
             )
         annotations = flag("include_annotations")
         return cls(

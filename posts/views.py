@@ -3,6 +3,7 @@ posts.services."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
@@ -10,12 +11,13 @@ from adn_api.errors import BadRequest
 from adn_api.parsers import body_object
 from adn_api.permissions import PUBLIC, user_token
 from adn_api.views import ApiView
+from streams.services import markers
 from streams.services.page import Stream
 from users.models import visible_users
 from users.services.lookup import get_user
 
 from .models import Star
-from .options import BY_ID
+from .options import BY_ID, query_flag
 from .serializers import NewPost
 from .services import posting, reports, revisions, stars
 from .services.lookup import get_post, posts_by_ids
@@ -26,6 +28,8 @@ class PostCollectionView(ApiView):
 
     access = {"GET": PUBLIC, "POST": user_token("write_post")}
     created_status = 200
+    # pnut's ``update_marker=1``: the stream marker moved to the new post, with it.
+    marker_on_create: str | None = None
 
     def get(self, request: Request):
         ids = request.query_params.get("ids")
@@ -36,7 +40,12 @@ class PostCollectionView(ApiView):
 
     def post(self, request: Request):
         new = NewPost.from_body(body_object(request), self.dialect.name)
-        post = new.create(self.viewer, self.source())
+        mark = query_flag(request.query_params, "update_marker", False)
+        with transaction.atomic():
+            post = new.create(self.viewer, self.source())
+            if mark and self.marker_on_create:
+                item = {"name": self.marker_on_create, "id": str(post.pk)}
+                markers.update_markers(self.viewer, [item], reset_read_id=False)
         return enveloped(self.post_data(post.pk), status=self.created_status)
 
 

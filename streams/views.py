@@ -4,6 +4,8 @@ posts and mentions, a hashtag; and App.net's stream markers. Each is a page of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
@@ -23,10 +25,13 @@ class PersonalStreamView(ApiView):
 
     access = {"GET": user_token("stream")}
     unified = False
+    unified_marker = "unified"  # pnut: the unified stream shares the personal one's marker
     stream_defaults = {"include_directed_posts": False}
 
     def get(self, request: Request):
-        return self.stream_response(Stream.unified() if self.unified else Stream.personal())
+        if self.unified:
+            return self.stream_response(replace(Stream.unified(), marker=self.unified_marker))
+        return self.stream_response(Stream.personal())
 
 
 class GlobalStreamView(ApiView):

@@ -397,7 +397,8 @@ def test_pnut_files(api, token, alice):
     assert list(made.json())[0] == "meta"
     assert file["is_complete"] is True and file["is_public"] is True
     assert file["image_info"] == {"width": 64, "height": 48}
-    assert len(file["sha256"]) == 64 and file["link"] and file["link_expires_at"] is None
+    assert len(file["sha256"]) == 64 and file["url"] and file["url_expires_at"]
+    assert file["url_short"]  # public: a link that lasts while it stays public
     got = api.get(f"{PNUT}/files/{file['id']}", token).json()["data"]
     assert got["id"] == file["id"]
     assert [f["id"] for f in api.get(f"{PNUT}/users/me/files", token).json()["data"]] == [

@@ -137,3 +137,21 @@ def test_version_is_the_projects(schema):
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     assert schema["info"]["version"] == pyproject["project"]["version"]
+
+
+def test_pnuts_own_endpoints_and_bodies_are_described(schema):
+    paths = schema["paths"]
+    assert "/v1/clients/{client_id}" in paths and "/v1/users/{user_id}/clients" in paths
+    assert "delete" in paths["/v1/users/{user_id}/avatar"]
+    assert "delete" not in paths["/stream/0/users/{user_id}/avatar"]
+
+    def body(path, method):
+        return paths[path][method]["requestBody"]["content"]["application/json"]["schema"]
+
+    pnut_profile = body("/v1/users/{user_id}", "patch")["properties"]
+    assert {"content", "raw", "timezone", "locale", "name"} == set(pnut_profile)
+    assert "description" in body("/stream/0/users/{user_id}", "patch")["properties"]
+    many = body("/v1/markers", "post")["oneOf"][1]
+    assert (
+        many["maxItems"] == 10 and "personal" in many["items"]["properties"]["name"]["description"]
+    )

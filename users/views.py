@@ -22,7 +22,16 @@ from .services.lookup import get_user, get_users
 OWN = {"GET": user_token()}  # lists only the user themself reads (muted, blocked)
 
 
+def adn_profile_body(data, partial: bool):
+    """App.net's ``users/me`` body is the serializer's own fields."""
+    return data
+
+
 class UserView(ApiView):
+    """``GET users/{id}``; ``PUT``/``PATCH users/me`` (``profile_body`` reads the dialect's
+    body into App.net's fields: pnut routes it with its own)."""
+
+    profile_body: Callable = staticmethod(adn_profile_body)
     access = {
         "GET": PUBLIC,
         "PUT": user_token("update_profile"),
@@ -41,7 +50,8 @@ class UserView(ApiView):
     def _update(self, request: Request, user_id: str, partial: bool):
         if get_user(user_id, self.viewer).pk != self.viewer.pk:
             raise Forbidden("You can only update your own profile (users/me).")
-        serializer = ProfileUpdateSerializer(data=request.data, partial=partial)
+        body = self.profile_body(request.data, partial)
+        serializer = ProfileUpdateSerializer(data=body, partial=partial)
         serializer.is_valid(raise_exception=True)
         user = profile.update_profile(self.viewer, serializer.validated_data, replace=not partial)
         return enveloped(self.user_data(user))

@@ -72,6 +72,7 @@ def make_derived_files(derivation_id: int) -> None:
             "name": f"{stem}_{thumb.key}.{ext}" if stem else "",
             "mime_type": thumb.mime_type,
             "sha1": hashlib.sha1(thumb.data).hexdigest(),
+            "sha256": hashlib.sha256(thumb.data).hexdigest(),  # pnut's derived files show it
             "size": len(thumb.data),
             "width": thumb.width,
             "height": thumb.height,

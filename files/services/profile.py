@@ -45,5 +45,22 @@ def set_profile_image(user: User, content: bytes, purpose: str, *, source=None) 
     return user
 
 
+def clear_profile_image(user: User, purpose: str) -> User:
+    """Back to the default image (pnut's ``DELETE users/me/avatar``): the uploaded file goes,
+    bytes and all; nothing happens for a user already on the default."""
+    url_field, width_field, height_field = FIELDS[purpose]
+    with transaction.atomic():
+        User.objects.lock(user.pk)
+        old = list(File.objects.filter(user=user, purpose=purpose))
+        File.objects.filter(pk__in=[f.pk for f in old]).delete()
+        keys = [key for f in old for key in stored_keys(f)]
+        transaction.on_commit(lambda: forget(*keys))
+        setattr(user, url_field, "")
+        setattr(user, width_field, None)
+        setattr(user, height_field, None)
+        user.save(update_fields=[url_field, width_field, height_field])
+    return user
+
+
 def profile_image_url(user: User, purpose: str) -> str:
     return getattr(user, FIELDS[purpose][0])

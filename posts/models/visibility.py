@@ -4,7 +4,8 @@ Always: the author's account is active, and for a repost its original's author's
 suspended user's posts leave every read and come back when the suspension is lifted); no block
 either way between the viewer and the author, or the original's author (App.net's blocked user
 "will not be able to see … your content"). Then the general parameters (``PostFilters``):
-deleted, machine-only and muted posts, and directed posts that mention no one the viewer follows.
+deleted, machine-only and muted posts, directed posts that mention no one the viewer follows, and
+(pnut's) replies and posts with mentions.
 
 ``Post.objects.visible_to(viewer, filters)`` applies it to posts; ``visible_posts(…, prefix)``
 to rows that reach a post through a relation (``post__`` for stream rows and stars).
@@ -31,6 +32,10 @@ def visible_posts(viewer, filters: PostFilters, prefix: str = "") -> Q:
         condition &= Q(**{f"{p}is_deleted": False})
     if not filters.include_machine:
         condition &= Q(**{f"{p}machine_only": False})
+    if not filters.include_replies:
+        condition &= Q(**{f"{p}reply_to__isnull": True})
+    if not filters.include_mention_posts:
+        condition &= ~Exists(PostMention.objects.filter(post=OuterRef(f"{p}id")))
     if viewer is None:
         return condition
     for author in authors:

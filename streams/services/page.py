@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 
 from core.compiled import Slots, compiled
 from core.errors import invalid
@@ -113,6 +114,8 @@ def _rows(
         posts = Post.objects.filter(user_id=slots.subject)
     elif kind == "mentions":
         posts = Post.objects.filter(mention_rows__user_id=slots.subject, repost_of__isnull=True)
+        if not filters.include_copy_mentions:
+            posts = posts.exclude(text__iregex=_copy_mention_pattern(slots.subject))
     elif kind == "tag":
         posts = Post.objects.filter(hashtag_rows__name=slots.text("tag"), repost_of__isnull=True)
     elif kind == "thread":
@@ -120,6 +123,15 @@ def _rows(
     else:
         raise ValueError(f"no stream of kind {kind!r}")
     return posts.visible_to(viewer, filters).for_rendering()
+
+
+def _copy_mention_pattern(user_id) -> Concat:
+    """A regular expression for a copy mention of the user (pnut: "/@name", or a mention in the
+    run of mentions that follows one: "/@ann @name"), made in SQL from their username."""
+    username = User.objects.filter(pk=user_id).values("username")[:1]
+    return Concat(
+        Value(r"/(@\w+\s+)*@"), Subquery(username), Value(r"(\W|$)"), output_field=CharField()
+    )
 
 
 def _page_query(slots: Slots, *, cursor: Cursor, **stream_shape) -> QuerySet:

@@ -7,13 +7,13 @@ from ..dialect_errors import assert_pnut_error
 V1 = "/v1"
 
 # pnut's objects, key by key (docs: resources/posts, resources/users, implementation/entities).
-SOURCE_KEYS = {"id", "link", "name"}
+SOURCE_KEYS = {"id", "url", "name"}
 POST_COUNTS_KEYS = {"bookmarks", "replies", "reposts", "threads"}
 CONTENT_KEYS = {"text", "html", "entities"}
 ENTITIES_KEYS = {"links", "mentions", "tags"}
-MENTION_KEYS = {"id", "text", "pos", "len", "is_leading"}
+MENTION_KEYS = {"id", "text", "pos", "len"}  # + is_leading, is_copy: only when true
 TAG_KEYS = {"text", "pos", "len"}
-LINK_KEYS = {"link", "text", "pos", "len"}
+LINK_KEYS = {"url", "text", "pos", "len"}
 VIEWER_POST_KEYS = {"you_bookmarked", "you_reposted"}
 POST_KEYS = {"id", "created_at", "source", "user", "thread_id", "counts", "content"}
 USER_KEYS = {
@@ -28,8 +28,8 @@ USER_KEYS = {
     "counts",
 }
 USER_CONTENT_KEYS = {"text", "html", "entities", "avatar_image", "cover_image"}
-IMAGE_KEYS = {"link", "width", "height", "is_default"}
-USER_COUNTS_KEYS = {"bookmarks", "clients", "followers", "following", "posts", "users"}
+IMAGE_KEYS = {"url", "width", "height", "is_default"}
+USER_COUNTS_KEYS = {"bookmarks", "clients", "followers", "following", "posts"}
 VIEWER_USER_KEYS = {"follows_you", "you_blocked", "you_follow", "you_muted", "you_can_follow"}
 
 
@@ -77,7 +77,10 @@ def assert_post_shape(post: dict, *, viewer: bool, extra: set[str] = frozenset()
         assert set(post["content"]) == CONTENT_KEYS
         entities = post["content"]["entities"]
         assert set(entities) == ENTITIES_KEYS
-        assert all(set(m) == MENTION_KEYS for m in entities["mentions"])
+        assert all(
+            MENTION_KEYS <= set(m) <= MENTION_KEYS | {"is_leading", "is_copy"}
+            for m in entities["mentions"]
+        )
         assert all(set(t) == TAG_KEYS for t in entities["tags"])
         assert all(set(link) >= LINK_KEYS for link in entities["links"])
     assert_user_shape(post["user"], viewer=viewer)

@@ -86,7 +86,7 @@ def test_unknown_routes_are_pnut_404s(api, path):
         ("POST", "posts/{id}/bookmark", {"PUT", "DELETE", "OPTIONS"}),
         # pnut revises a post with PUT (tests/pnut/test_revisions.py).
         ("POST", "posts/{id}", {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}),
-        ("PATCH", "users/me", {"GET", "HEAD", "OPTIONS"}),
+        ("POST", "users/me", {"GET", "PUT", "PATCH", "HEAD", "OPTIONS"}),
         ("POST", "users/me/follow", {"PUT", "DELETE", "OPTIONS"}),
         ("DELETE", "posts/streams/global", {"GET", "HEAD", "OPTIONS"}),
         ("GET", "text/process", {"POST", "OPTIONS"}),

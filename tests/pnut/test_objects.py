@@ -33,7 +33,7 @@ def test_a_new_post_is_201_with_pnut_fields_and_no_adn_ones(api, alice, bob, tok
     assert post["thread_id"] == post["id"]
     assert post["source"] == {
         "id": oauth_app.client_id,
-        "link": "https://client.example.com",
+        "url": "https://client.example.com",
         "name": "Test app",
     }
     assert post["counts"] == {"bookmarks": 0, "replies": 0, "reposts": 0, "threads": 0}
@@ -44,7 +44,7 @@ def test_a_new_post_is_201_with_pnut_fields_and_no_adn_ones(api, alice, bob, tok
     ]
     assert entities["tags"] == [{"text": "Pnut_Meetup", "pos": 13, "len": 12}]
     assert entities["links"] == [
-        {"link": "https://pnut.io", "text": "https://pnut.io", "pos": 29, "len": 15}
+        {"url": "https://pnut.io", "text": "https://pnut.io", "pos": 29, "len": 15}
     ]
     assert post["user"]["username"] == "alice"
 
@@ -127,7 +127,7 @@ def test_markdown_links_are_parsed_by_default_as_pnut_does(api, alice, tokens):
     assert post["content"]["text"] == "see the site [example.com]"
     (link,) = post["content"]["entities"]["links"]
     assert link == {
-        "link": "https://example.com/a",
+        "url": "https://example.com/a",
         "text": "the site",
         "pos": 4,
         "len": 8,
@@ -156,7 +156,6 @@ def test_user_object_has_pnut_fields(api, alice, bob, tokens):
         "followers": 1,
         "following": 0,
         "posts": 1,
-        "users": 0,
     }
     assert (user["you_follow"], user["follows_you"], user["you_can_follow"]) == (True, False, True)
     assert user["content"]["avatar_image"]["is_default"] is True
@@ -175,7 +174,7 @@ def test_token_object_has_app_scopes_and_user(api, alice, token_for, oauth_app):
     data = data_of(response)
     assert data["app"] == {
         "id": oauth_app.client_id,
-        "link": "https://client.example.com",
+        "url": "https://client.example.com",
         "name": "Test app",
     }
     assert data["scopes"] == ["basic", "stream", "write_post"]
@@ -198,11 +197,13 @@ def test_include_parameters_trim_or_extend_objects(api, alice, bob, tokens):
     data_of(api.put(f"{V1}/posts/{post['id']}/bookmark", tokens["bob"]))
     path = f"{V1}/posts/{post['id']}"
     bare = data_of(api.get(path, include_counts=0, include_client=0, include_html=0))
-    assert "counts" not in bare and "counts" not in bare["user"] and "source" not in bare
+    assert "counts" not in bare and "counts" not in bare["user"]
+    assert bare["source"] == post["source"]["id"]  # include_client=0: the client's id only
     assert "html" not in bare["content"] and "html" not in bare["user"]["content"]
     no_post_html = data_of(api.get(path, include_post_html=0))
     assert "html" not in no_post_html["content"] and "html" in no_post_html["user"]["content"]
-    assert data_of(api.get(path, include_user=0))["user"] == str(alice.pk)
+    without_user = data_of(api.get(path, include_user=0))  # pnut 1.x: user_id, no user
+    assert "user" not in without_user and without_user["user_id"] == str(alice.pk)
     sampled = data_of(api.get(path, include_bookmarked_by=1, include_reposted_by=1))
     assert [u["username"] for u in sampled["bookmarked_by"]] == ["bob"]
     assert sampled["reposted_by"] == []
@@ -219,10 +220,11 @@ def test_pretty_json_on_request(api, alice, tokens):
 def test_text_processor_renders_without_saving(api, alice, bob, tokens):
     before = Post.objects.count()
     data = data_of(api.post(f"{V1}/text/process", tokens["alice"], data={"text": RICH_TEXT}))
-    assert set(data) == {"text", "html", "links", "mentions", "tags"}
+    # pnut 1.0: "The entities are now placed within an entities field" (changes/1.0.0.md).
+    assert set(data) == {"text", "html", "entities"}
     assert data["text"] == RICH_TEXT
-    assert data["mentions"][0]["id"] == str(bob.pk)
-    assert data["tags"] == [{"text": "Pnut_Meetup", "pos": 13, "len": 12}]
+    assert data["entities"]["mentions"][0]["id"] == str(bob.pk)
+    assert data["entities"]["tags"] == [{"text": "Pnut_Meetup", "pos": 13, "len": 12}]
     assert data["html"].startswith('<span itemscope="https://pnut.io/schemas/Post">')
     assert Post.objects.count() == before
     markdown = {"text": "[site](https://example.com)"}

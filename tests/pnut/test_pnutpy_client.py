@@ -83,3 +83,45 @@ def test_pnutpy_posts_reposts_reads_streams_and_bookmarks(make_user, token_for):
             as_bob.get_post(999_999_999)
         with pytest.raises(PnutAuthAPIException):
             client().repost_post(post.id)
+
+
+def test_pnutpy_updates_and_patches_the_profile(make_user, token_for):
+    alice = make_user("alice")
+    with web_server() as base:
+        api = pnutpy.API.build_api(api_root=f"{base}/v1", access_token=token_for(alice))
+
+        replaced, meta = api.update_user(
+            "me",
+            data={
+                "name": "Alice",
+                "content": {"text": "hello #pnutpy"},
+                "timezone": "Europe/Paris",
+                "locale": "fr_FR",
+            },
+        )
+        assert meta.code == 200 and isinstance(replaced, pnutpy.User)
+        assert (replaced.name, replaced.timezone, replaced.locale) == (
+            "Alice",
+            "Europe/Paris",
+            "fr_FR",
+        )
+        assert replaced.content.text == "hello #pnutpy"
+        assert replaced.content.entities.tags[0].text == "pnutpy"
+
+        patched, meta = api.patch_user("me", data={"name": "Eric", "timezone": "UTC"})
+        assert meta.code == 200
+        assert (patched.name, patched.timezone, patched.locale) == ("Eric", "UTC", "fr_FR")
+        assert patched.content.text == "hello #pnutpy"
+
+        # pnutpy's model saves itself: the whole user it read goes back as the body.
+        me, _ = api.get_user("me")
+        me.content.text = "saved by the model"
+        me.update_user()
+        reread, _ = api.get_user("me")
+        assert reread.content.text == "saved by the model" and reread.name == "Eric"
+
+        with pytest.raises(PnutBadRequestAPIException):
+            api.patch_user("me", data={"timezone": "Mars/Olympus"})
+        with pytest.raises(PnutBadRequestAPIException):
+            api.update_user("me", data={"name": "no locale"})
+        assert api.get_user("me")[0].timezone == "UTC"

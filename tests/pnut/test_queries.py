@@ -17,21 +17,23 @@ pytestmark = pytest.mark.django_db
 SAMPLES = {"include_bookmarked_by": 1, "include_reposted_by": 1}
 
 # Every post list: the token, the page (posts joined to their users, apps and originals), the
-# bookmarked_by and reposted_by samples (one window query each), and the viewer's
-# relationships, bookmarks and reposts (one UNION). Some add one lookup of their own:
+# bookmarked_by and reposted_by samples (one window query each), the viewer's
+# relationships, bookmarks and reposts (one UNION), and the users' client counts (pnut's
+# counts.clients). Some add one lookup of their own:
 POST_LISTS = {
-    "posts?ids": 5,
-    "posts/streams/global": 6,  # + the viewer's stream marker
+    "posts?ids": 6,
+    "posts/streams/global": 7,  # + the viewer's stream marker
     # + the viewer's stream marker, and (a page shorter than asked for, as here) whether the
     # stream was trimmed: streams/services/page.py reads on past the cut
-    "posts/streams/me": 7,
-    "posts/tag": 5,
-    "posts/thread": 6,  # + the post named in the URL
-    "users/posts": 6,  # + the user named in the URL
-    "users/mentions": 6,  # + the user named in the URL
-    "users/bookmarks": 7,  # + the user, and the bookmark page before the posts
+    "posts/streams/me": 8,
+    "posts/tag": 6,
+    "posts/thread": 7,  # + the post named in the URL
+    "users/posts": 7,  # + the user named in the URL
+    "users/mentions": 7,  # + the user named in the URL
+    "users/bookmarks": 8,  # + the user, and the bookmark page before the posts
 }
-FOLLOWERS_QUERIES = 4  # the token, the user, the follow page with its users, the relationships
+# the token, the user, the follow page with its users, the relationships, the client counts
+FOLLOWERS_QUERIES = 5
 
 
 def post_list_path(kind: str, posts, users, thread_root) -> str:
