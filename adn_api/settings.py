@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "interactions",
     "search",
     "explore",
+    "places",
     "pnut",
     "diaspora",
     "operations",

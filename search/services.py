@@ -3,9 +3,11 @@
 
 Text is matched by PostgreSQL's full-text search: ``plainto_tsquery`` over the ``simple``
 configuration (no stemming: names and hashtags stay as written), which reads any input as words,
-so quotes, ``*``, ``NEAR`` or ``'`` are never syntax. The GIN index of
-``migrations/0001_post_text_index.py`` serves it; ``order=score`` ranks by ``ts_rank``. On
-SQLite (the embedded default) each word is matched as a substring instead, a scan.
+so quotes, ``*``, ``NEAR`` or ``'`` are never syntax. It reads the stored ``search_vector``
+column and its GIN index (``migrations/0002_post_search_vector.py``), never ``to_tsvector`` per
+row; ``order=score`` ranks by ``ts_rank``. On SQLite (the embedded default) the FTS5 table of
+``fts5.py`` answers it, each word a quoted string (so again no syntax), ``order=score`` by
+``bm25``.
 
 Every other filter is a column or the entity/annotation rows posts already have. What a viewer
 may see is ``Post.objects.visible_to``, as in every stream.
@@ -16,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from core.errors import invalid
 from core.inputs import flag_value, parse_id, storable_text
@@ -27,9 +29,19 @@ from posts.models.post_hashtag import fold_tag
 from posts.options import PostFilters
 from users.models import User
 
+from . import fts5
+
 MAX_QUERY = 256  # characters: longer is no search anyone types, and costs the index
 MAX_TERMS = 10  # names in one list parameter (hashtags, mentions, ...)
-TEXT_VECTOR = SearchVector("text", config="simple")
+POSTS = Post._meta.db_table
+# The stored vector of migration 0002; PostgreSQL keeps it, the post model does not name it.
+MATCHES = f"{POSTS}.search_vector @@ plainto_tsquery('simple'::regconfig, %s)"
+RANK = f"ts_rank({POSTS}.search_vector, plainto_tsquery('simple'::regconfig, %s))"
+FTS_IDS = f"SELECT rowid FROM {fts5.TABLE} WHERE {fts5.TABLE} MATCH %s"
+FTS_RANK = (
+    f"(SELECT -bm25({fts5.TABLE}) FROM {fts5.TABLE} "
+    f"WHERE {fts5.TABLE} MATCH %s AND rowid = {POSTS}.id)"
+)
 ORDERS = ("id", "score")
 FLAGS = ("is_reply", "is_directed", "has_attachment", "has_oembed_photo", "has_oembed_video")
 LISTS = ("hashtags", "mentions", "leading_mentions", "links", "link_domains", "annotation_types")
@@ -102,13 +114,16 @@ def search_posts(viewer: User | None, search: PostSearch, filters: PostFilters) 
 
 def match_text(rows: QuerySet, query: str, *, ranked: bool) -> QuerySet:
     if connection.vendor != "postgresql":
-        for word in query.split():
-            rows = rows.filter(text__icontains=word)
+        match = fts5.match_query(query.split())
+        if match is None:
+            return rows.none()
+        rows = rows.filter(id__in=RawSQL(FTS_IDS, [match]))
+        if ranked:
+            rows = rows.annotate(score=RawSQL(FTS_RANK, [match], output_field=FloatField()))
         return rows
-    tsquery = SearchQuery(query, config="simple", search_type="plain")
-    rows = rows.annotate(search_text=TEXT_VECTOR).filter(search_text=tsquery)
+    rows = rows.filter(RawSQL(MATCHES, [query], output_field=BooleanField()))
     if ranked:
-        rows = rows.annotate(score=SearchRank(TEXT_VECTOR, tsquery))
+        rows = rows.annotate(score=RawSQL(RANK, [query], output_field=FloatField()))
     return rows
 
 

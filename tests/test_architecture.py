@@ -40,7 +40,10 @@ DOMAIN = [
     "interactions/models.py",
     "interactions/services.py",
     "search/services.py",
+    "search/fts5.py",
     "explore/services.py",
+    "places/models.py",
+    "places/services",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora")
 

@@ -18,6 +18,7 @@ from entities.services import process_post_text
 from files.services.annotations import check_references
 from interactions import services as interactions
 from interactions.models import REPLY
+from places.services import annotations as place_annotations
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
@@ -72,6 +73,7 @@ def checked_content(
     if not isinstance(text, str):
         raise invalid("text must be a string.")
     annotations = check_references(author, validate_annotations(annotations))
+    annotations = place_annotations.check_references(annotations)
     if machine_only:
         if text.strip():
             raise invalid(f"A machine_only {noun} cannot have text.")
