@@ -35,6 +35,7 @@ NOTIFICATIONS_NOT_PROCESSED = "Could not process the notifications request"
 PHOTO_NOT_FOUND = "Photo with provided guid could not be found"
 PHOTO_NOT_CREATED = "Failed to create the photo"
 PHOTO_NOT_DELETED = "Not allowed to delete the photo"
+SEARCH_NOT_PROCESSED = "Search request could not be processed"
 
 # (action or None for every action, reason, subject) -> (status, sentence); a sentence of None
 # is the domain's own (diaspora answers a record it finds invalid with its validation message).
@@ -69,6 +70,7 @@ REFUSALS: dict[tuple, tuple[int, str | None]] = {
     ("notifications", Reason.INVALID, "post"): (422, NOTIFICATIONS_NOT_PROCESSED),
     ("create photo", Reason.INVALID, "post"): (422, PHOTO_NOT_CREATED),
     ("delete photo", Reason.NOT_ALLOWED, "file"): (403, PHOTO_NOT_DELETED),
+    ("search", Reason.INVALID, "post"): (422, SEARCH_NOT_PROCESSED),
 }
 
 

@@ -3,11 +3,13 @@ each stream's condition, paging, unknown slugs, visibility, and a constant numbe
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from explore.services import STREAMS
 from places.models import Place
 from posts.models import Post
 from posts.services.posting import create_post
@@ -99,3 +101,10 @@ def test_a_page_costs_the_same_queries(api, alice, token_for, count, django_asse
 
 # the token, the page (authors and apps joined in), the viewer's relations, the places named
 EXPLORE_QUERIES = 4
+
+
+def test_each_stream_states_its_partial_index_condition_in_literals():
+    """A prepared statement's generic plan uses a partial index only if the query states its
+    condition as literals: each stream's predicate is its index's, word for word."""
+    indexes = importlib.import_module("explore.migrations.0001_explore_indexes").INDEXES
+    assert {f"explore_{s.slug}": s.where() for s in STREAMS.values()} == indexes
