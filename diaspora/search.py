@@ -3,8 +3,9 @@ domain functions as App.net's and pnut's: ``users.services.lists.search_users``,
 ``search.services.search_posts`` (by tag, as diaspora's route searches) and
 ``search.services.tags_starting``.
 
-``search/users`` takes exactly one of ``name_or_handle`` (a handle ``name@pod`` is its name part)
-and ``tag`` (users whose profile holds the hashtag), and ``filter`` (repeated, or ``filter[]``):
+``search/users`` takes exactly one of ``name_or_handle`` (a handle ``name@pod``: usernames
+starting with its name part) and ``tag`` (users whose profile holds the hashtag), and ``filter``
+(repeated, or ``filter[]``):
 ``contacts``, ``contacts:receiving`` (people the viewer shares with: follows) and
 ``contacts:sharing`` (people sharing with the viewer: followers), which need a user token;
 aspects do not exist here. Users run oldest account first and posts newest first, both paged with
@@ -73,7 +74,8 @@ class SearchUsersView(ApiView):
         if name == "tag":
             query = "#" + value.lstrip("#")
         else:
-            query = value.split("@", 1)[0] if "@" in value[1:] else value
+            # A handle, name@pod, names a username (its start, as App.net's "@name").
+            query = "@" + value.lstrip("@").split("@", 1)[0] if "@" in value[1:] else value
         users = search_users(self.viewer, query)
         filters = request.query_params.getlist("filter") + request.query_params.getlist("filter[]")
         users = _contacts(self.viewer, users, filters)
