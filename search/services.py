@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from core.compiled import Slots, compiled
 from core.errors import invalid
 from core.inputs import flag_value, parse_id, storable_text
-from core.paging import Cursor, Page, finish, paginate, window
+from core.paging import MAX_COUNT, Cursor, Page, finish, paginate, window
 from posts.models import Post, PostHashtag, PostMention
 from posts.models.post_hashtag import fold_tag
 from posts.options import PostFilters
@@ -118,7 +118,9 @@ def search_posts(viewer: User | None, search: PostSearch, filters: PostFilters) 
     return rows
 
 
-CANDIDATES = 500  # matching ids one text query hands to the page query
+# Matching ids one text query hands to the page query: twice the largest page, so that only a
+# viewer who may not see half of them (blocks, mutes) costs a second batch.
+CANDIDATES = 2 * MAX_COUNT
 
 
 def _matching_ids(slots: Slots, *, cursor: Cursor, batch: int) -> QuerySet:
