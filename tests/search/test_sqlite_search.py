@@ -1,7 +1,7 @@
 """Search on the embedded default (SQLite): post search answered by the FTS5 table that triggers
-keep (a new post, an edit of its text, a deletion), FTS5 syntax read as words, and the triggers
-put back by ``migrate`` after a table rebuild dropped them. Run in a process of its own with a
-SQLite ``DATABASE_URL``, as a newcomer's server would be."""
+keep (a new post, an edit of its text, a deletion), FTS5 syntax read as words, the triggers put
+back by ``migrate`` after a table rebuild dropped them, and places' distances in SQLite's SQL.
+Run in a process of its own with a SQLite ``DATABASE_URL``, as a newcomer's server would be."""
 
 from __future__ import annotations
 
@@ -52,6 +52,14 @@ out["edited"] = search(query="cats")
 out["edited_old_word"] = search(query="nothing")
 Post.objects.filter(pk=dogs.pk).delete()
 out["deleted"] = search(query="dogs")
+# Places too: the box and the haversine distance in SQL on SQLite's math functions.
+from places.models import Place
+from places.services.places import PlaceSearch, search_places
+Place.objects.create(factual_id="1", name="Near", latitude=37.7766, longitude=-122.3947)
+Place.objects.create(factual_id="2", name="Far", latitude=37.8044, longitude=-122.2712)
+found = search_places(PlaceSearch.parse({"latitude": "37.7769", "longitude": "-122.395",
+                                         "radius": "20000"}))
+out["places"] = [(p.name, round(p.distance)) for p in found]
 with connection.cursor() as cursor:  # what a table rebuild does to the triggers
     cursor.execute("DROP TRIGGER search_post_fts_insert")
 print("RESULT " + json.dumps(out))
@@ -91,5 +99,7 @@ def test_post_search_on_sqlite_uses_fts5_kept_by_triggers(tmp_path):
     assert out["edited"] == [ids["other"], ids["dogs"], ids["cats"]]
     assert out["edited_old_word"] == []
     assert out["deleted"] == []
+    assert [name for name, _ in out["places"]] == ["Near", "Far"]
+    assert 40 < out["places"][0][1] < 45 and 11_000 < out["places"][1][1] < 11_600
     manage("migrate", "-v0")  # puts the dropped trigger back and rebuilds the index
     assert printed(manage("shell", "-v0", "-c", AFTER_MIGRATE), "RESULT ") is True

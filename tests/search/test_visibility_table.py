@@ -69,3 +69,12 @@ def test_diaspora_search_leaves_out(api, alice, bob, token_for, reason):
     hide(reason, alice, bob, post)
     for path, params in paths.items():
         assert api.get(path, token, **params).json() == []
+
+
+@pytest.mark.parametrize("reason", ["blocked", "blocked_by", "suspended"])
+def test_diaspora_user_search_leaves_out(api, alice, bob, token_for, reason):
+    token = token_for(alice)
+    found = api.get("/api/v1/search/users", token, name_or_handle="bob").json()
+    assert [p["guid"] for p in found] == [bob.guid]
+    hide(reason, alice, bob, create_post(bob, text="hello"))
+    assert api.get("/api/v1/search/users", token, name_or_handle="bob").json() == []
