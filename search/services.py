@@ -5,9 +5,9 @@ Text is matched by PostgreSQL's full-text search: ``plainto_tsquery`` over the `
 configuration (no stemming: names and hashtags stay as written), which reads any input as words,
 so quotes, ``*``, ``NEAR`` or ``'`` are never syntax. It reads the stored ``search_vector``
 column and its GIN index (``migrations/0002_post_search_vector.py``), never ``to_tsvector`` per
-row; ``order=score`` ranks by ``ts_rank``. On SQLite (the embedded default) the FTS5 table of
-``fts5.py`` answers it, each word a quoted string (so again no syntax), ``order=score`` by
-``bm25``.
+row; ``order=score`` ranks the newest ``RANKED`` matches by ``ts_rank``. On SQLite (the
+embedded default) the FTS5 table of ``fts5.py`` answers it, each word a quoted string (so again
+no syntax), ``order=score`` by ``bm25``.
 
 Every other filter is a column or the entity/annotation rows posts already have. What a viewer
 may see is ``Post.objects.visible_to``, as in every stream.
@@ -105,7 +105,12 @@ def search_posts(viewer: User | None, search: PostSearch, filters: PostFilters) 
     """The posts matching every part of ``search`` that the viewer may see."""
     rows = _candidates(viewer, filters)
     if search.query:
-        rows = match_text(rows, text_value(search.query), ranked=search.order == "score")
+        value, ranked = text_value(search.query), search.order == "score"
+        rows = match_text(rows, value, ranked=ranked)
+        if ranked and value is not None:
+            # Ranking every post with a common word would take seconds: the newest only.
+            newest = compiled(_matching_ids, cursor=Cursor(), batch=RANKED)
+            rows = rows.filter(id__any=[row[0] for row in newest.run_replanned(query=value)])
     for name, value in search.flags:
         rows = rows.filter(FLAG_CONDITIONS[name] if value else ~FLAG_CONDITIONS[name])
     for name, values in search.lists:
@@ -118,6 +123,7 @@ def search_posts(viewer: User | None, search: PostSearch, filters: PostFilters) 
     return rows
 
 
+RANKED = 1000  # order=score ranks this many of the newest matching posts
 # Matching ids one text query hands to the page query: twice the largest page, so that only a
 # viewer who may not see half of them (blocks, mutes) costs a second batch.
 CANDIDATES = 2 * MAX_COUNT
