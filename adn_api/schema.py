@@ -38,6 +38,8 @@ PATH_PARAMETERS = {
     "hashtag": {"type": "string", "minLength": 1, "maxLength": 100},
     "poll_id": {"type": "string", "pattern": DIGITS, "description": "A poll id."},
     "position": {"type": "string", "pattern": r"^[0-9]{1,2}$", "description": "An option."},
+    "factual_id": {"type": "string", "maxLength": 64, "description": "A place's id."},
+    "slug": {"type": "string", "enum": ["conversations", "photos", "trending", "checkins"]},
 }
 
 PAGINATION = ["count", "before_id", "since_id"]
@@ -47,6 +49,47 @@ QUERY_PARAMETERS = {
     "since_id": {"type": "string", "pattern": DIGITS},
     "ids": {"type": "string", "description": "Comma-separated ids."},
     "q": {"type": "string"},
+}
+TEXT_QUERY = {"type": "string", "minLength": 1, "maxLength": 256}
+DECIMAL = {"type": "number"}
+# Operations whose query parameters are their own, not a stream's paging.
+OPERATION_PARAMETERS = {
+    ("adn", "places/search"): {
+        "latitude": ({"type": "number", "minimum": -90, "maximum": 90}, True),
+        "longitude": ({"type": "number", "minimum": -180, "maximum": 180}, True),
+        "q": ({"type": "string", "maxLength": 128}, False),
+        "radius": ({"type": "number", "minimum": 0.001, "maximum": 50000}, False),
+        "count": ({"type": "integer", "minimum": 1, "maximum": 100}, False),
+        "remove_closed": ({"type": "integer", "enum": [0, 1]}, False),
+        "altitude": (DECIMAL, False),
+        "horizontal_accuracy": (DECIMAL, False),
+        "vertical_accuracy": (DECIMAL, False),
+    },
+    ("adn", "places/{factual_id}"): {},
+    ("adn", "posts/search"): {
+        "query": (TEXT_QUERY, False),
+        "order": ({"type": "string", "enum": ["id", "score"]}, False),
+        "hashtags": ({"type": "string"}, False),
+        "mentions": ({"type": "string"}, False),
+        "count": (QUERY_PARAMETERS["count"], False),
+        "before_id": (QUERY_PARAMETERS["before_id"], False),
+        "since_id": (QUERY_PARAMETERS["since_id"], False),
+    },
+    ("diaspora", "search/users"): {
+        "name_or_handle": (TEXT_QUERY, False),
+        "tag": (TEXT_QUERY, False),
+        "filter": ({"type": "string"}, False),
+        "per_page": ({"type": "integer", "minimum": 1, "maximum": 100}, False),
+    },
+    ("diaspora", "search/posts"): {
+        "tag": (TEXT_QUERY, True),
+        "per_page": ({"type": "integer", "minimum": 1, "maximum": 100}, False),
+    },
+    ("diaspora", "search/tags"): {"query": (TEXT_QUERY, True)},
+}
+OPERATION_PARAMETERS[("pnut", "posts/search")] = {
+    "q": (TEXT_QUERY, False),
+    **OPERATION_PARAMETERS[("adn", "posts/search")],
 }
 
 ENTITY_OPTIONS = {
@@ -313,6 +356,16 @@ SUMMARIES = {
     ("posts/{guid}/reshares", "POST"): "Reshare a post",
     ("posts/{guid}/vote", "POST"): "Vote in a post's poll (once)",
     ("diaspora", "posts", "POST"): "Publish a public post, with a poll if given",
+    ("posts/search", "GET"): "Search for posts by words and filters",
+    ("posts/stream/explore", "GET"): "List the explore streams",
+    ("posts/streams/explore", "GET"): "List the explore streams",
+    ("posts/stream/explore/{slug}", "GET"): "Retrieve an explore stream",
+    ("posts/streams/explore/{slug}", "GET"): "Retrieve an explore stream",
+    ("places/{factual_id}", "GET"): "Retrieve a place",
+    ("places/search", "GET"): "Search for the places nearest a point",
+    ("search/users", "GET"): "Search for people by name, handle or tag",
+    ("search/posts", "GET"): "Search for posts by tag",
+    ("search/tags", "GET"): "List the tags that start with a query",
 }
 VERBS = {"POST": "Create", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
 
@@ -430,6 +483,12 @@ class DialectAutoSchema(AutoSchema):
     def _get_pagination_parameters(self) -> list[dict]:
         if self.method != "GET":
             return []
+        own = OPERATION_PARAMETERS.get((self.dialect, self.relative_path))
+        if own is not None:
+            return [
+                {"in": "query", "name": name, "required": required, "schema": schema}
+                for name, (schema, required) in own.items()
+            ]
         names = [n for n in PAGINATION if self.dialect != "diaspora" or n == "count"]
         if self.relative_path in ("posts", "users", "polls"):
             names = ["ids"]

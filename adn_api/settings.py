@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "interactions",
     "search",
     "explore",
+    "places",
     "pnut",
     "diaspora",
     "operations",

@@ -22,6 +22,7 @@ adn_patterns = [
     path("", include("interactions.urls")),
     path("", include("search.urls")),
     path("", include("explore.urls")),
+    path("", include("places.urls")),
     path("", include("users.urls")),
     path("", include("entities.urls")),
     path("", include("streams.urls")),

@@ -39,6 +39,7 @@ POST_NOT_CREATED = "Failed to create the post"
 # diaspora's API documentation (post interactions, "Vote on poll") gives these reasons.
 VOTE_EXISTS = "There already was a vote recorded for this poll"
 VOTE_NOT_ACCEPTED = "The request was invalid, such as a wrong id given"
+SEARCH_NOT_PROCESSED = "Search request could not be processed"
 
 # (action or None for every action, reason, subject) -> (status, sentence); a sentence of None
 # is the domain's own (diaspora answers a record it finds invalid with its validation message).
@@ -78,6 +79,7 @@ REFUSALS: dict[tuple, tuple[int, str | None]] = {
     ("vote", Reason.INVALID, "post"): (422, VOTE_NOT_ACCEPTED),
     ("vote", Reason.NOT_FOUND, "poll"): (422, VOTE_NOT_ACCEPTED),
     ("vote", Reason.NOT_ALLOWED, "post"): (422, VOTE_NOT_ACCEPTED),
+    ("search", Reason.INVALID, "post"): (422, SEARCH_NOT_PROCESSED),
 }
 
 

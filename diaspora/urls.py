@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from adn_api.dialects import DIASPORA
 from adn_api.views import UnknownRouteView
 
-from . import notifications, photos, views
+from . import notifications, photos, search, views
 
 urlpatterns = [
     path("posts", views.PostsView.as_view()),
@@ -26,5 +26,8 @@ urlpatterns = [
     path("notifications/<str:guid>", notifications.NotificationView.as_view()),
     path("photos", photos.PhotosView.as_view()),
     path("photos/<str:guid>", photos.PhotoView.as_view()),
+    path("search/users", search.SearchUsersView.as_view()),
+    path("search/posts", search.SearchPostsView.as_view()),
+    path("search/tags", search.SearchTagsView.as_view()),
     re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),
 ]

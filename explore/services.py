@@ -4,18 +4,26 @@ date besides the posts themselves).
 
 Each condition has a partial index over post ids (``migrations/0001_explore_indexes.py``), so a
 page walks only the posts that qualify, newest first, like any stream; a window of recent days
-keeps "trending" and "conversations" about now.
+keeps "trending" and "conversations" about now (measured in SQL from the statement's time, so
+that the query stays the same from one request to the next). As every stream page, a page is one
+query compiled once per shape (``core.compiled``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.db import connection
+from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
+from django.db.models.lookups import GreaterThanOrEqual
 
+from core.compiled import Slots, compiled
 from core.errors import Reason, Refused
+from core.paging import Cursor, Page, finish, window
 from posts.models import Post
 from posts.options import PostFilters
 from users.models import User
@@ -31,8 +39,19 @@ class Explore:
     slug: str
     title: str
     description: str
-    condition: Q
+    condition: Q  # on any database
+    # On PostgreSQL, the partial index's own predicate (``{t}`` the table's prefix), written into
+    # the query as SQL, not parameters: a prepared statement's generic plan can use a partial
+    # index only if its query states the index's condition in literals.
+    predicate: str
     windowed: bool = False
+
+    def where(self, table: str = "") -> str:
+        return self.predicate.replace("{t}", table)
+
+
+def contains(value: list) -> str:
+    return "{t}annotations @> '" + json.dumps(value) + "'"
 
 
 STREAMS = {
@@ -43,6 +62,7 @@ STREAMS = {
             "Conversations",
             "Recent posts people are replying to.",
             Q(num_replies__gt=0),
+            "{t}num_replies > 0",
             windowed=True,
         ),
         Explore(
@@ -50,12 +70,14 @@ STREAMS = {
             "Photos",
             "Recent posts with photos.",
             Q(annotations__contains=[OEMBED_PHOTO]),
+            contains([OEMBED_PHOTO]),
         ),
         Explore(
             "trending",
             "Trending",
             "Recent posts starred and reposted the most.",
-            Q(trend__gte=TRENDING_MIN),
+            Q(GreaterThanOrEqual(F("num_stars") + F("num_reposts"), TRENDING_MIN)),
+            f"({{t}}num_stars + {{t}}num_reposts) >= {TRENDING_MIN}",
             windowed=True,
         ),
         Explore(
@@ -63,6 +85,7 @@ STREAMS = {
             "Checkins",
             "Recent posts checking in at a place.",
             Q(annotations__contains=[{"type": CHECKIN}]),
+            contains([{"type": CHECKIN}]),
         ),
     )
 }
@@ -75,11 +98,45 @@ def explore_stream(slug: str) -> Explore:
     return found
 
 
-def explore_posts(viewer: User | None, slug: str, filters: PostFilters) -> QuerySet:
+def explore_posts(viewer: User | int | None, slug: str, filters: PostFilters) -> QuerySet:
     """The stream's posts the viewer may see (originals only: a repost is not news)."""
     stream = explore_stream(slug)
     rows = Post.objects.visible_to(viewer, filters).filter(repost_of__isnull=True, is_deleted=False)
-    rows = rows.alias(trend=F("num_stars") + F("num_reposts")).filter(stream.condition)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Post._meta.db_table) + "."
+        rows = rows.filter(RawSQL(stream.where(table), [], output_field=BooleanField()))
+    else:
+        rows = rows.filter(stream.condition)
     if stream.windowed:
-        rows = rows.filter(created_at__gte=timezone.now() - timedelta(days=WINDOW_DAYS))
+        since = ExpressionWrapper(
+            Now() - Value(timedelta(days=WINDOW_DAYS)), output_field=DateTimeField()
+        )
+        rows = rows.filter(created_at__gte=since)
     return rows
+
+
+def _explore_page(
+    slots: Slots, *, slug: str, cursor: Cursor, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    rows = explore_posts(slots.viewer if signed_in else None, slug, filters).for_rendering()
+    since = None if cursor.since_id is None else slots.since
+    before = None if cursor.before_id is None else slots.before
+    return window(rows, cursor, since, before)
+
+
+def explore_page(viewer: User | None, slug: str, filters: PostFilters, cursor: Cursor) -> Page:
+    """A page of the explore stream ``slug``, newest first."""
+    explore_stream(slug)  # an unknown slug is a 404 before anything is compiled for it
+    cursor = cursor.plain()
+    signed_in = viewer is not None
+    query = compiled(
+        _explore_page, slug=slug, cursor=cursor.shape(), filters=filters, signed_in=signed_in
+    )
+    values = {}
+    if signed_in:
+        values["viewer"] = viewer.pk
+    if cursor.since_id is not None:
+        values["since"] = cursor.since_id
+    if cursor.before_id is not None:
+        values["before"] = cursor.before_id
+    return finish(query.run(**values), cursor)

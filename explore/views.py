@@ -9,9 +9,8 @@ from adn_api.envelope import enveloped
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import PUBLIC
 from adn_api.views import ApiView
-from core.paging import paginate
 
-from .services import STREAMS, explore_posts
+from .services import STREAMS, explore_page
 
 
 class ExploreListView(ApiView):
@@ -37,8 +36,7 @@ class ExploreStreamView(ApiView):
 
     def get(self, request: Request, slug: str):
         options = self.options_for()
-        rows = explore_posts(self.viewer, slug, options.filters).for_rendering()
-        result = paginate(rows, read_cursor(request))
+        result = explore_page(self.viewer, slug, options.filters, read_cursor(request))
         return enveloped(
             self.posts_data(result.items, options), page_meta(result.items, result.more)
         )

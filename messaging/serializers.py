@@ -15,6 +15,7 @@ from django.conf import settings
 
 from adn_api.formats import iso_z
 from files.services.annotations import expand
+from places.services import annotations as place_annotations
 from posts.options import ReadOptions, query_flag
 from posts.serializers import NewPost
 from streams.serializers import marker_data
@@ -91,9 +92,11 @@ class MessagePage:
         self.messages = messages
         self.options = options
         self.context = context or ViewerContext.load(viewer, {m.user_id for m in messages})
-        # Attached files' current values (fresh URLs), for the whole page in one query.
+        # Attached files' and places' current values, a query each for the whole page.
         self.annotations = (
-            expand({m.pk: m.annotations for m in messages}) if options.annotations else {}
+            place_annotations.expand(expand({m.pk: m.annotations for m in messages}))
+            if options.annotations
+            else {}
         )
 
     def render(self) -> list[dict]:

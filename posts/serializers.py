@@ -18,6 +18,7 @@ from core.errors import invalid
 from core.inputs import flag_value
 from entities.options import EntityOptions
 from files.services.annotations import expand
+from places.services import annotations as place_annotations
 from users.models import visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
@@ -59,9 +60,11 @@ class PostPage:
         self.options = options
         everything = posts + [p.repost_of for p in posts if p.repost_of_id]
         post_ids = {p.pk for p in everything}
-        # Attached files' current values (fresh URLs), for the whole page in one query.
+        # Attached files' and places' current values (fresh URLs), a query each for the page.
         self.annotations = (
-            expand({p.pk: p.annotations for p in everything}) if options.post_annotations else {}
+            place_annotations.expand(expand({p.pk: p.annotations for p in everything}))
+            if options.post_annotations
+            else {}
         )
         self.starred_by = (
             _samples(Star.objects.all(), "post_id", post_ids, viewer) if options.starred_by else {}

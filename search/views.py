@@ -11,9 +11,8 @@ from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import PUBLIC
 from adn_api.views import ApiView
 from core.errors import invalid
-from core.paging import paginate
 
-from .services import PostSearch, search_posts
+from .services import PostSearch, search_page, search_posts
 
 
 class PostSearchView(ApiView):
@@ -22,9 +21,9 @@ class PostSearchView(ApiView):
     def get(self, request: Request):
         search = PostSearch.parse(request.query_params)
         options = self.options_for()
-        rows = search_posts(self.viewer, search, options.filters).for_rendering()
         cursor = read_cursor(request)
         if search.order == "score":
+            rows = search_posts(self.viewer, search, options.filters).for_rendering()
             if cursor.since_id is not None or cursor.before_id is not None or cursor.count < 0:
                 raise invalid("order=score returns one page: since_id and before_id do not apply.")
             found = list(rows.order_by("-score", "-id")[: cursor.count + 1])
@@ -32,6 +31,6 @@ class PostSearchView(ApiView):
             for post in posts:
                 post.pagination_id = post.pk
         else:
-            result = paginate(rows, cursor)
+            result = search_page(self.viewer, search, options.filters, cursor)
             posts, more = result.items, result.more
         return enveloped(self.posts_data(posts, options), page_meta(posts, more))

@@ -52,6 +52,31 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
+def embedded_manage(db_path: Path) -> Callable[..., str]:
+    """``manage.py`` on the embedded default (SQLite at ``db_path``, tasks in-process, no Redis):
+    a function that runs one command, checks it succeeded and returns its stdout and stderr."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{db_path}"  # the default's engine, apart
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout + result.stderr
+
+    return manage
+
+
 def service_env(**overrides: str) -> dict[str, str]:
     """The environment of a process that shares this test's database, Redis and broker, and
     this run's names on them (its id, cache and dedupe key prefixes, Celery queue)."""

@@ -40,9 +40,12 @@ DOMAIN = [
     "interactions/models.py",
     "interactions/services.py",
     "search/services.py",
+    "search/fts5.py",
     "explore/services.py",
     "polls/models.py",
     "polls/services.py",
+    "places/models.py",
+    "places/services",
 ]
 DIALECT_PACKAGES = ("rest_framework", "adn_api", "pnut", "diaspora", "web")
 

@@ -3,13 +3,9 @@ something is wrong: a newcomer's first post logs no warning."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.processes import ROOT
+from tests.processes import embedded_manage
 
 pytestmark = pytest.mark.slow
 
@@ -24,25 +20,7 @@ print("rows", StreamItem.objects.filter(post=post).count())
 
 
 def test_a_first_post_on_the_embedded_default_logs_no_warning(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"  # the default's engine, apart
-
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout + result.stderr
-
+    manage = embedded_manage(tmp_path / "db.sqlite3")
     manage("migrate", "-v0")
     output = manage("shell", "-v0", "-c", FIRST_POST)
     assert "rows 1" in output  # the fan-out ran in-process

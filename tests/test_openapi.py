@@ -155,3 +155,20 @@ def test_pnuts_own_endpoints_and_bodies_are_described(schema):
     assert (
         many["maxItems"] == 10 and "personal" in many["items"]["properties"]["name"]["description"]
     )
+
+
+def test_places_and_search_operations_describe_their_own_parameters(schema):
+    paths = schema["paths"]
+
+    def names(path: str) -> dict[str, bool]:
+        return {p["name"]: p["required"] for p in paths[path]["get"]["parameters"]}
+
+    places = names("/stream/0/places/search")
+    assert places["latitude"] and places["longitude"] and not places["radius"]
+    assert "before_id" not in places
+    assert "/stream/0/places/{factual_id}" in paths
+    assert {"query", "order", "before_id"} <= set(names("/stream/0/posts/search"))
+    assert "q" in names("/v1/posts/search")
+    assert names("/api/v1/search/posts") == {"tag": True, "per_page": False}
+    assert names("/api/v1/search/tags") == {"query": True}
+    assert {"name_or_handle", "tag", "filter"} <= set(names("/api/v1/search/users"))

@@ -20,6 +20,7 @@ from interactions import services as interactions
 from interactions.models import REPLY
 from polls.services import NewPoll, create_poll, notice_for
 from polls.services import attach as attach_polls
+from places.services import annotations as place_annotations
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
@@ -78,8 +79,9 @@ def checked_content(
     text = "" if text is None else text
     if not isinstance(text, str):
         raise invalid("text must be a string.")
-    # Files and polls named in the annotations must be there (and their tokens right).
+    # Files, polls and places named in the annotations must be there (and their tokens right).
     annotations = attach_polls(check_references(author, validate_annotations(annotations)))
+    annotations = place_annotations.check_references(annotations)
     if machine_only:
         if text.strip():
             raise invalid(f"A machine_only {noun} cannot have text.")

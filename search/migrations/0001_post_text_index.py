@@ -1,6 +1,5 @@
-"""The GIN index over posts' text that post search's ``@@`` uses, maintained by PostgreSQL on
-every write. The expression is exactly ``search.services.TEXT_VECTOR``'s, so the planner
-matches it. Not made on SQLite (the embedded default), where search falls back to a scan."""
+"""The GIN index over posts' text that post search's ``@@`` used, maintained by PostgreSQL on
+every write; 0002 replaces it with a stored column and an index on that. Not made on SQLite."""
 
 from django.db import migrations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from posts.services.posting import create_post
+from users.services import graph
 
 from ..post_support import error, ok
 
@@ -114,4 +115,24 @@ def test_a_page_costs_the_same_queries(api, alice, token_for, count, django_asse
         assert len(ok(api.get(SEARCH, token, query="counting", count=count))) == count
 
 
-SEARCH_QUERIES = 3  # the token, the page (authors and apps joined in), the viewer's relations
+# the token, the matching ids, the page of those visible (authors and apps joined in), the
+# viewer's relations
+SEARCH_QUERIES = 4
+
+
+def test_a_viewer_who_blocked_the_newest_matches_still_gets_a_full_page(
+    api, alice, bob, carol, token_for, monkeypatch
+):
+    monkeypatch.setattr("search.services.CANDIDATES", 3)  # batches of 3 matching ids
+    older = [create_post(carol, text=f"needle {i}") for i in range(3)]
+    for i in range(7):
+        create_post(bob, text=f"needle from bob {i}")
+    graph.block(alice, bob)
+    token = token_for(alice)
+    first = api.get(SEARCH, token, query="needle", count=2).json()
+    assert ids(first["data"]) == [str(older[2].pk), str(older[1].pk)]
+    assert first["meta"]["more"] is True
+    rest = api.get(SEARCH, token, query="needle", count=2, before_id=first["meta"]["min_id"])
+    assert ids(rest.json()["data"]) == [str(older[0].pk)]
+    assert rest.json()["meta"]["more"] is False
+    assert len(ok(api.get(SEARCH, token_for(carol), query="needle", count=20))) == 10

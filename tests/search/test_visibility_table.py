@@ -53,3 +53,28 @@ def test_interactions_leave_out(api, alice, bob, token_for, reason):
         assert ok(api.get(path, token)) == []
     diaspora = api.get("/api/v1/notifications", token_for(alice, ["notifications"]))
     assert diaspora.json() == []
+
+
+@pytest.mark.parametrize("reason", REASONS)
+def test_diaspora_search_leaves_out(api, alice, bob, token_for, reason):
+    token = token_for(alice)
+    paths = {"/api/v1/search/posts": {"tag": "needle"}, "/api/v1/search/tags": {"query": "nee"}}
+    if reason == "machine_only":  # no text, so no tag: nothing for a tag search to find
+        create_post(bob, machine_only=True, annotations=ANNOTATION)
+        assert all(api.get(p, token, **q).json() == [] for p, q in paths.items())
+        return
+    post = create_post(bob, text="a #needle in the haystack")
+    for path, params in paths.items():
+        assert len(api.get(path, token, **params).json()) == 1
+    hide(reason, alice, bob, post)
+    for path, params in paths.items():
+        assert api.get(path, token, **params).json() == []
+
+
+@pytest.mark.parametrize("reason", ["blocked", "blocked_by", "suspended"])
+def test_diaspora_user_search_leaves_out(api, alice, bob, token_for, reason):
+    token = token_for(alice)
+    found = api.get("/api/v1/search/users", token, name_or_handle="bob").json()
+    assert [p["guid"] for p in found] == [bob.guid]
+    hide(reason, alice, bob, create_post(bob, text="hello"))
+    assert api.get("/api/v1/search/users", token, name_or_handle="bob").json() == []
