@@ -18,9 +18,9 @@ from entities.services import process_post_text
 from files.services.annotations import check_references
 from interactions import services as interactions
 from interactions.models import REPLY
+from places.services import annotations as place_annotations
 from polls.services import NewPoll, create_poll, notice_for
 from polls.services import attach as attach_polls
-from places.services import annotations as place_annotations
 from streams.tasks import record_fan_out
 from users.models import User
 from users.services.graph import blocked_between
