@@ -197,7 +197,7 @@ def test_a_page_of_reposts_of_revised_posts_costs_a_constant_number_of_queries(
         page = data_of(api.get(f"{V1}/posts", token, ids=ids))
     reposted = [p["repost_of"]["content"]["text"] for p in page if "repost_of" in p]
     assert len(reposted) == n and all("zero" in text for text in reposted)
-    # The token, the post, its versions, the viewer's relations.
+    # The token, the post, its versions, the viewer's relations, the authors' client counts.
     path, token = f"{V1}/posts/{page[0]['repost_of']['id']}/revisions", token_for(reader)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(data_of(api.get(path, token))) == 1
