@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
 from pnut.renderers import PnutRenderer
-from pnut.serializers import posts_to_pnut, users_to_pnut
-from posts.serializers import posts_to_adn
+from pnut.serializers import PnutPostPage, posts_to_pnut, users_to_pnut
+from posts.serializers import PostPage, posts_to_adn
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -32,12 +32,24 @@ class Dialect:
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
     scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
+    # (posts, viewer, ReadOptions, users) -> a page whose render() spells the posts and
+    # user(u) any of those users, all on one query of viewer relations.
+    post_page: Callable | None = None
 
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
-ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True)
+ADN = Dialect(
+    "adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True, PostPage
+)
 PNUT = Dialect(
-    "pnut", prefixes.PNUT, PnutRenderer, envelope_refusal, posts_to_pnut, users_to_pnut, True
+    "pnut",
+    prefixes.PNUT,
+    PnutRenderer,
+    envelope_refusal,
+    posts_to_pnut,
+    users_to_pnut,
+    True,
+    PnutPostPage,
 )
 DIASPORA = Dialect("diaspora", prefixes.DIASPORA, DiasporaRenderer, diaspora_refusal)
 DIALECTS = (ADN, PNUT, DIASPORA)

@@ -135,12 +135,16 @@ def users_to_pnut(users: Iterable[User], viewer, options: ReadOptions) -> list[d
 class PnutPostPage:
     """A page of posts in pnut's shape, on ``PostPage``'s constant-query context."""
 
-    def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions):
-        self.page = PostPage(list(posts), viewer, options)
+    def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions, users: Iterable = ()):
+        self.page = PostPage(list(posts), viewer, options, users)
         self.options = options
 
     def render(self) -> list[dict]:
         return [self.post(post) for post in self.page.posts]
+
+    def user(self, user: User) -> dict:
+        """One of the page's users (an author, or one given as ``users``) in pnut's shape."""
+        return user_from_adn(self.page.user(user), self.options)
 
     def post(self, post: Post) -> dict:
         return self._from_adn(self.page.adn(post), post)
