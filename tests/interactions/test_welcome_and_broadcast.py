@@ -135,3 +135,20 @@ def test_a_failed_channel_creation_writes_no_interaction(api, alice, token_for):
     bad = {**BROADCAST, "writers": {"any_user": True}}
     error(api.post(CHANNELS, token_for(alice), data=bad), 400)
     assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("channels", [1, 8])
+def test_a_page_of_broadcasts_costs_the_same_queries_for_any_number(
+    api, alice, make_user, token_for, channels, django_assert_max_num_queries
+):
+    fans = [make_user(f"fan{i}") for i in range(3)]
+    for _ in range(channels):
+        cast = create_channel(alice, **BROADCAST)
+        for fan in fans:
+            ok(api.post(f"{CHANNELS}/{cast.pk}/subscribe", token_for(fan)))
+    token = token_for(alice)
+    # The four of any page, and the channels: their rows, relations and owners' relations.
+    with django_assert_max_num_queries(7):
+        data = ok(api.get(ADN, token, count=200))
+    assert len(data) == 2 * channels
+    assert all(len(i["objects"]) == 1 for i in data)
