@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from adn_api.formats import iso_z
@@ -19,7 +19,7 @@ from core.errors import invalid
 from core.inputs import flag_value
 from entities.options import EntityOptions
 from files.services.annotations import expand
-from users.models import visible_users
+from users.models import Follow, visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
 
@@ -33,13 +33,18 @@ EMPTY_ENTITIES = {"mentions": [], "hashtags": [], "links": []}
 
 
 def _samples(model_rows: QuerySet, group: str, post_ids: set[int], viewer) -> dict[int, list]:
-    """Up to SAMPLE_SIZE users per post, newest first, in one query (a window function); users
-    on the other side of a block with the viewer are left out, as from every list of users."""
+    """Up to SAMPLE_SIZE users per post in one query (a window function): people the viewer
+    follows first, as App.net's docs say of ``starred_by`` and ``reposters``, then the newest.
+    Users on the other side of a block with the viewer are left out, as from every list."""
     if not post_ids:
         return {}
+    order = [F("id").desc()]
+    if viewer is not None:
+        followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("user_id")))
+        order.insert(0, followed.desc())
     rows = (
         model_rows.filter(visible_users(viewer, "user__"), **{f"{group}__in": post_ids})
-        .annotate(rank=Window(RowNumber(), partition_by=[F(group)], order_by=F("id").desc()))
+        .annotate(rank=Window(RowNumber(), partition_by=[F(group)], order_by=order))
         .filter(rank__lte=SAMPLE_SIZE)
         .select_related("user")
     )
