@@ -28,6 +28,7 @@ from posts.options import PostFilters
 from users.models import Follow, User
 
 from ..models import StreamItem, StreamMarker, StreamTrim
+from .markers import object_marker
 
 HASHTAG = re.compile(r"^\w{1,256}$")
 ITEM_KINDS = {"personal", "unified", "stars"}  # rows that reach their post through ``post``
@@ -59,7 +60,7 @@ class Stream:
 
     @classmethod
     def of_user(cls, user: User) -> Stream:
-        return cls("user", subject=user.pk)
+        return cls("user", subject=user.pk, marker=object_marker("user", user.pk))
 
     @classmethod
     def mentions(cls, user: User, *, own: bool = False) -> Stream:
