@@ -2,7 +2,8 @@
 dialect choosing the actions it has (pnut has no welcome or broadcast ones), their spelling (pnut
 says bookmark for star) and that of users and posts.
 
-A page is one query for the rows, one for the viewer's marker, and one for the viewer's
+A page is one query for the rows (compiled once per shape: ``services.interactions_page``), one
+for the viewer's marker, and one for the viewer's
 relations to every user and post the page names (the dialect's ``post_page``), whatever
 ``count``: four with the token. A page naming broadcast channels reads them and their
 relations too (three more, whatever their number).
@@ -17,7 +18,6 @@ from adn_api.formats import iso_z
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import user_token
 from adn_api.views import ApiView
-from core.paging import paginate
 from messaging.models import Channel
 from messaging.views import channels_data
 from streams.serializers import marker_data
@@ -49,7 +49,7 @@ class InteractionsView(ApiView):
             actions = list(self.kinds)
         elif actions is not None:
             actions = [action for action in actions if action in self.kinds]
-        result = paginate(services.interactions_for(self.viewer, actions), read_cursor(request))
+        result = services.interactions_page(self.viewer, actions, read_cursor(request))
         groups = services.group(result.items)
         meta = page_meta([g[0] for g in groups], result.more)
         meta["marker"] = marker_data(get_marker(self.viewer, MARKER), MARKER)
