@@ -111,6 +111,8 @@ def interactions_page(viewer: User, actions: list[str] | None, cursor: Cursor) -
     shape (``core.compiled``). Its join of the actor, the post and what a post renders with
     took PostgreSQL and Django longer to plan and build than to run."""
     cursor = cursor.plain()
+    if actions == []:  # only names of no action: nothing to read
+        return Page([], False)
     query = compiled(
         _page_query,
         actions=None if actions is None else tuple(actions),
