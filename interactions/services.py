@@ -27,6 +27,8 @@ from .models import (
     Interaction,
 )
 
+POST_RELATIONS = [name for name in RENDER_RELATIONS if not name.startswith("repost_of")]
+
 
 def record(
     action: str,
@@ -95,8 +97,10 @@ def interactions_for(viewer: User | int, actions: list[str] | None = None) -> Qu
     rows = rows.filter(Q(channel__isnull=True) | Q(channel__is_inactive=False))
     if actions is not None:
         rows = rows.filter(action__in=actions)
-    # The posts come with the rows, joined as a post stream renders them.
-    return rows.select_related("actor", "post", *(f"post__{name}" for name in RENDER_RELATIONS))
+    # The posts come with the rows, joined as a post stream renders them. An interaction's post
+    # is never a repost (starring, reposting or replying to a repost acts on its original), so
+    # the joins of a repost's original are left out.
+    return rows.select_related("actor", "post", *(f"post__{name}" for name in POST_RELATIONS))
 
 
 def _page_query(slots: Slots, *, actions: tuple[str, ...] | None, cursor: Cursor) -> QuerySet:
