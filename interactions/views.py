@@ -3,10 +3,9 @@ dialect choosing the actions it has (pnut has no welcome or broadcast ones), the
 says bookmark for star) and that of users and posts.
 
 A page is one query for the rows (compiled once per shape: ``services.interactions_page``), one
-for the viewer's marker, and one for the viewer's
-relations to every user and post the page names (the dialect's ``post_page``), whatever
-``count``: four with the token. A page naming broadcast channels reads them and their
-relations too (three more, whatever their number).
+for the viewer's marker, and one for the viewer's relations to every user and post the page
+names (the dialect's ``post_page``), whatever ``count``: four with the token. A page naming
+broadcast channels reads them and their relations too (three more, whatever their number).
 """
 
 from __future__ import annotations

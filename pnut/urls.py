@@ -71,7 +71,7 @@ urlpatterns = [
     path("users/<str:user_id>/avatar", pnut(files.ProfileImageView)),
     path("users/<str:user_id>/cover", pnut(files.ProfileImageView, purpose="cover")),
     path("users/<str:user_id>", pnut(users.UserView, http_method_names=["get", "head", "options"])),
-    path("users/<str:user_id>/posts", pnut(streams.UserPostsView)),
+    path("users/<str:user_id>/posts", pnut(streams.UserPostsView, marked=False)),
     path("users/<str:user_id>/mentions", pnut(streams.UserMentionsView)),
     path("users/<str:user_id>/bookmarks", pnut(posts.UserStarsView)),
     path("users/<str:user_id>/follow", pnut(users.RelationView, http_method_names=WRITE)),

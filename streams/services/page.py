@@ -59,8 +59,11 @@ class Stream:
         return cls("global", humans_only=humans_only, marker="global")
 
     @classmethod
-    def of_user(cls, user: User) -> Stream:
-        return cls("user", subject=user.pk, marker=object_marker("user", user.pk))
+    def of_user(cls, user: User, *, marked: bool = False) -> Stream:
+        """``marked``: it keeps the ``user:ID`` marker (App.net's)."""
+        return cls(
+            "user", subject=user.pk, marker=object_marker("user", user.pk) if marked else None
+        )
 
     @classmethod
     def mentions(cls, user: User, *, own: bool = False) -> Stream:
