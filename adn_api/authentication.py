@@ -1,4 +1,5 @@
-"""Bearer tokens from django-oauth-toolkit, read from the header or ``?access_token=``.
+"""Bearer tokens from django-oauth-toolkit, read from the header, ``?access_token=`` or, on a
+PUT, POST or PATCH, a form-encoded body's ``access_token``.
 
 A token that is sent but is not valid is always an error (401), even on endpoints that need no
 token: silently treating a broken token as anonymous hides client bugs.
@@ -14,6 +15,8 @@ from rest_framework.authentication import BaseAuthentication
 from .errors import ApiException
 
 AccessToken = get_access_token_model()
+BODY_METHODS = ("PUT", "POST", "PATCH")
+FORM = "application/x-www-form-urlencoded"
 
 
 def _unauthorized(message: str, slug: str = "invalid-token") -> ApiException:
@@ -27,8 +30,13 @@ def raw_token_from_request(request) -> str | None:
         if scheme.lower() != "bearer" or not value.strip():
             raise _unauthorized("The Authorization header must be 'Bearer <access token>'.")
         return value.strip()
-    # Query string only: a token in a DELETE body is not accepted.
-    return request.query_params.get("access_token") or None
+    if raw := request.query_params.get("access_token"):
+        return raw
+    # App.net's docs allow a form-encoded body's access_token on PUT, POST and PATCH only (GET
+    # and DELETE take no body). DRF's FormParser reads it, for any of the three methods.
+    if request.method in BODY_METHODS and request.content_type.startswith(FORM):
+        return request.data.get("access_token") or None
+    return None
 
 
 def find_access_token(raw: str):

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
 from pnut.renderers import PnutRenderer
-from pnut.serializers import TO_PNUT_MARKERS, posts_to_pnut, users_to_pnut
-from posts.serializers import posts_to_adn
+from pnut.serializers import TO_PNUT_MARKERS, PnutPostPage, posts_to_pnut, users_to_pnut
+from posts.serializers import PostPage, posts_to_adn
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -32,6 +32,9 @@ class Dialect:
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
     scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
+    # (posts, viewer, ReadOptions, users) -> a page whose render() spells the posts and
+    # user(u) any of those users, all on one query of viewer relations.
+    post_page: Callable | None = None
     ignores_bad_count: bool = False  # pnut ignores a count out of range; App.net refuses it
     # The dialect's name for a stream marker kept under another (pnut: "personal").
     marker_names: Mapping[str, str] = field(default_factory=dict)
@@ -41,7 +44,9 @@ class Dialect:
 
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
-ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True)
+ADN = Dialect(
+    "adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True, PostPage
+)
 PNUT = Dialect(
     "pnut",
     prefixes.PNUT,
@@ -50,6 +55,7 @@ PNUT = Dialect(
     posts_to_pnut,
     users_to_pnut,
     True,
+    PnutPostPage,
     ignores_bad_count=True,
     marker_names=TO_PNUT_MARKERS,
 )

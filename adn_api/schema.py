@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 
+from streams.services.markers import OBJECT_MARKERS, STREAM_MARKERS
+
 from . import prefixes
 from .views import UnknownRouteView
 
@@ -122,13 +124,27 @@ PROFILE = {
         "name": {"type": "string", "maxLength": 50},
         "locale": {"type": "string"},
         "timezone": {"type": "string", "maxLength": 64},
-        "description": {"type": "object", "properties": {"text": {"type": "string"}}},
+        "description": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "entities": ENTITY_OPTIONS},
+        },
+        "annotations": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Merged by type; an item without value deletes its type.",
+        },
     },
 }
 MARKER = {
     "type": "object",
     "properties": {
-        "name": {"type": "string"},
+        "name": {
+            "type": "string",
+            "description": (
+                f"One of {', '.join(STREAM_MARKERS)}, or "
+                f"{', '.join(f'{kind}:ID' for kind in OBJECT_MARKERS)}."
+            ),
+        },
         "id": {"type": "string", "pattern": DIGITS},
         "percentage": {"type": "integer"},
     },
@@ -236,7 +252,12 @@ REQUEST_BODIES = {
     },
 }
 # Bodies that legacy ADN clients send as forms as well as JSON.
-FORM_BODIES = {("posts", "POST"), ("posts/{post_id}/report", "POST")}
+FORM_BODIES = {
+    ("posts", "POST"),
+    ("posts/{post_id}/report", "POST"),
+    ("users/{user_id}", "PUT"),
+    ("users/{user_id}", "PATCH"),
+}
 
 ENVELOPE_META = {
     "type": "object",
@@ -312,6 +333,10 @@ SUMMARIES = {
     ("users/{user_id}/clients", "GET"): "List the clients a user made",
     ("users/{user_id}/avatar", "DELETE"): "Go back to the default avatar",
     ("users/{user_id}/cover", "DELETE"): "Go back to the default cover image",
+    ("users/me/interactions", "GET"): "List what others did to the viewer, and welcome and "
+    "broadcast notices",
+    ("users/me/actions", "GET"): "List what others did to the viewer (follows, bookmarks, "
+    "reposts, replies)",
     ("posts/stream", "GET"): "Retrieve the viewer's personal stream",
     ("posts/streams/me", "GET"): "Retrieve the viewer's personal stream",
     ("posts/stream/unified", "GET"): "Retrieve the viewer's unified stream (with mentions)",
@@ -607,7 +632,11 @@ def add_components(result: dict, generator, request, public: bool) -> dict:
     components["securitySchemes"] = {
         "oauth2": {
             "type": "oauth2",
-            "description": "App.net OAuth 2; send the token as `Authorization: Bearer …`.",
+            "description": (
+                "App.net OAuth 2; send the token as `Authorization: Bearer …`, as "
+                "`?access_token=`, or on PUT, POST and PATCH as `access_token` in a "
+                "form-encoded body."
+            ),
             "flows": {
                 "authorizationCode": {
                     "authorizationUrl": "/oauth/authenticate",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
 
 from files.services.files import storage_of
 
@@ -38,6 +40,13 @@ def token_to_adn(token, render_user: Callable[[object], dict] | None = None) -> 
     if token.user is not None:
         data["limits"] = {"following": 40000, "max_file_size": settings.FILE_MAX_BYTES}
         data["storage"] = storage_of(token.user)
+        data["invite_link"] = invite_link(token.user)
         if render_user is not None:
             data["user"] = render_user(token.user)
     return data
+
+
+def invite_link(user) -> str:
+    """The user's invite link (App.net's ``join.app.net/from/…``): the signup page naming them
+    as ``from``, which makes the new account follow them (``users.services.signup``)."""
+    return f"{settings.PUBLIC_URL}{reverse('signup')}?{urlencode({'from': user.username})}"

@@ -26,6 +26,7 @@ from .views import unread_after
 
 NOTIFY = user_token("notifications")
 TYPES = {STAR: "liked", REPOST: "reshared", REPLY: "comment_on_post", FOLLOW: "started_sharing"}
+KINDS = list(TYPES)  # diaspora has no notification for App.net's welcome and broadcast actions
 
 
 def notification(row: Interaction) -> dict:
@@ -48,7 +49,7 @@ class NotificationsView(ApiView):
     actions = {"GET": "notifications"}
 
     def get(self, request: Request):
-        rows = unread_after(request, services.interactions_for(self.viewer), read=False)
+        rows = unread_after(request, services.interactions_for(self.viewer, KINDS), read=False)
         pagination = DiasporaPagination(request)
         items = pagination.paginate(rows, newest_first=True)
         return Response([notification(r) for r in items], headers=pagination.headers())
@@ -60,13 +61,14 @@ class NotificationView(ApiView):
     actions = {"PATCH": "notifications", "PUT": "notifications"}
 
     def get(self, request: Request, guid: str):
-        return Response(notification(services.get_interaction(self.viewer, numbered_id(guid))))
+        found = services.get_interaction(self.viewer, numbered_id(guid), KINDS)
+        return Response(notification(found))
 
     def patch(self, request: Request, guid: str):
         body = body_object(request)
         if body.get("read") is None:
             raise invalid("read is required: true or false.")
-        services.set_read(self.viewer, numbered_id(guid), flag_value(body["read"], "read"))
+        services.set_read(self.viewer, numbered_id(guid), flag_value(body["read"], "read"), KINDS)
         return Response(status=204)
 
     put = patch  # Rails routes both to update

@@ -1,8 +1,11 @@
 """``GET users/me/interactions`` (App.net) and ``GET users/me/actions`` (pnut): one view, the
-dialect choosing the spelling of actions (pnut says bookmark for star) and of users and posts.
+dialect choosing the actions it has (pnut has no welcome or broadcast ones), their spelling (pnut
+says bookmark for star) and that of users and posts.
 
-A page is one query for the rows, then the dialect's renderers over every user and post the
-page names at once, so the query count does not grow with ``count``.
+A page is one query for the rows (compiled once per shape: ``services.interactions_page``), one
+for the viewer's marker, and one for the viewer's relations to every user and post the page
+names (the dialect's ``post_page``), whatever ``count``: four with the token. A page naming
+broadcast channels reads them and their relations too (three more, whatever their number).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from adn_api.formats import iso_z
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import user_token
 from adn_api.views import ApiView
-from core.paging import paginate
+from messaging.models import Channel
+from messaging.views import channels_data
 from streams.serializers import marker_data
 from streams.services.page import get_marker
 
 from . import services
-from .models import FOLLOW, STAR, Interaction
+from .models import ACTIONS, FOLLOW, POST_ACTIONS, STAR, Interaction
 
 MARKER = "interactions"
 
@@ -28,6 +32,8 @@ class InteractionsView(ApiView):
     access = {"GET": user_token()}
     # The dialect's names of actions, where they differ from App.net's.
     spelling: dict[str, str] = {}
+    # The actions the dialect has; the others are left off its list.
+    kinds: tuple[str, ...] = ACTIONS
 
     def get(self, request: Request):
         params = request.query_params
@@ -38,7 +44,11 @@ class InteractionsView(ApiView):
             or params.get("filters"),
             aliases,
         )
-        result = paginate(services.interactions_for(self.viewer, actions), read_cursor(request))
+        if actions is None and self.kinds != ACTIONS:
+            actions = list(self.kinds)
+        elif actions is not None:
+            actions = [action for action in actions if action in self.kinds]
+        result = services.interactions_page(self.viewer, actions, read_cursor(request))
         groups = services.group(result.items)
         meta = page_meta([g[0] for g in groups], result.more)
         meta["marker"] = marker_data(get_marker(self.viewer, MARKER), MARKER)
@@ -48,9 +58,13 @@ class InteractionsView(ApiView):
         people = {row.actor_id: row.actor for rows in groups for row in rows}
         if any(rows[0].action == FOLLOW for rows in groups):
             people[self.viewer.pk] = self.viewer
-        users = dict(zip(people, self.users_data(people.values()), strict=True))
         shown = {rows[0].post_id: rows[0].post for rows in groups if rows[0].post_id}
-        posts = {p["id"]: p for p in self.posts_data(shown.values())}
+        page = self.dialect.post_page(
+            list(shown.values()), self.viewer, self.options_for(), people.values()
+        )
+        posts = {p["id"]: p for p in page.render()}
+        users = {pk: page.user(user) for pk, user in people.items()}
+        channels = self.channels({rows[0].channel_id for rows in groups} - {None})
         data = []
         for rows in groups:
             first = rows[0]
@@ -58,8 +72,10 @@ class InteractionsView(ApiView):
                 objects = [users[self.viewer.pk]]
             elif first.post_id:
                 objects = [posts[str(first.post_id)]] if str(first.post_id) in posts else []
+            elif first.channel_id:
+                objects = [channels[first.channel_id]] if first.channel_id in channels else []
             else:
-                objects = []
+                objects = []  # welcome
             actors = list(dict.fromkeys(row.actor_id for row in rows))
             data.append(
                 {
@@ -72,5 +88,15 @@ class InteractionsView(ApiView):
             )
         return data
 
+    def channels(self, ids: set[int]) -> dict[int, dict]:
+        """The broadcast channels the page names, as the dialect renders channels (the viewer
+        owns them: ``interactions_for`` has left deactivated ones out)."""
+        if not ids:
+            return {}
+        rows = list(Channel.objects.for_rendering(self.viewer).filter(pk__in=ids))
+        rendered = channels_data(self, rows)
+        return {channel.pk: data for channel, data in zip(rows, rendered, strict=True)}
+
 
 PNUT_SPELLING = {STAR: "bookmark"}
+PNUT_KINDS = POST_ACTIONS  # pnut's actions besides poll_response, which has no rows here

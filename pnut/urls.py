@@ -9,7 +9,7 @@ from adn_api.views import ConfigView, StatsView, UnknownRouteView
 from entities.views import TextProcessView
 from explore.views import ExploreListView, ExploreStreamView
 from files import views as files
-from interactions.views import PNUT_SPELLING, InteractionsView
+from interactions.views import PNUT_KINDS, PNUT_SPELLING, InteractionsView
 from messaging import views as messaging
 from messaging.options import BROADCAST
 from polls import views as polls
@@ -78,13 +78,13 @@ urlpatterns = [
     path("files/<str:file_id>", pnut(files.FileView)),
     path("files/<str:file_id>/content", pnut(files.FileContentView)),
     path("users/me/files", pnut(files.MyFilesView)),
-    path("users/me/actions", pnut(InteractionsView, spelling=PNUT_SPELLING)),
+    path("users/me/actions", pnut(InteractionsView, spelling=PNUT_SPELLING, kinds=PNUT_KINDS)),
     path("users/<str:user_id>/avatar", pnut(files.ProfileImageView)),
     path("users/<str:user_id>/cover", pnut(files.ProfileImageView, purpose="cover")),
     path("clients/<str:client_id>", views.ClientView.as_view()),
     path("users/<str:user_id>/clients", views.UserClientsView.as_view()),
     path("users/<str:user_id>", pnut(users.UserView, profile_body=profile_body)),
-    path("users/<str:user_id>/posts", pnut(streams.UserPostsView)),
+    path("users/<str:user_id>/posts", pnut(streams.UserPostsView, marked=False)),
     path("users/<str:user_id>/mentions", pnut(streams.UserMentionsView)),
     path("users/<str:user_id>/bookmarks", pnut(posts.UserStarsView)),
     path("users/<str:user_id>/follow", pnut(users.RelationView, http_method_names=WRITE)),

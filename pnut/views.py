@@ -13,12 +13,13 @@ from adn_api.parsers import body_object
 from adn_api.permissions import ANY_TOKEN, PUBLIC, user_token
 from adn_api.views import ApiView
 from core.inputs import flag_value
-from messaging.services.reading import CHANNEL_MARKER, update_markers
+from messaging.services.reading import update_markers
 from posts.models import can_see
 from posts.options import STANDING, query_flag
 from posts.services.lookup import get_post
 from reposts import services as reposts
 from streams.serializers import marker_data
+from streams.services.markers import marker_object
 from users.models import Presence
 from users.services import presence as presence_services
 from users.services.lookup import get_user
@@ -103,7 +104,8 @@ def _marker_item(item) -> dict:
     """One of pnut's marker objects with the stream's name as kept here (``personal`` is
     App.net's ``my_stream``); any other name is refused in pnut's words."""
     name = item.get("name") if isinstance(item, dict) else None
-    if not isinstance(name, str) or not (name in PNUT_MARKER_NAMES or CHANNEL_MARKER.match(name)):
+    marks_channel = isinstance(name, str) and (marker_object(name) or ("",))[0] == "channel"
+    if not (name in PNUT_MARKER_NAMES or marks_channel):
         raise BadRequest(f"name must be one of {', '.join(PNUT_MARKER_NAMES)} or channel:ID.")
     return {**item, "name": FROM_PNUT_MARKERS.get(name, name)}
 

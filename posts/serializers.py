@@ -7,10 +7,11 @@ other dialects reuse it and only change how a post is spelled out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from adn_api.formats import iso_z
@@ -19,7 +20,7 @@ from core.inputs import flag_value
 from entities.options import EntityOptions
 from files.services.annotations import expand
 from places.services import annotations as place_annotations
-from users.models import visible_users
+from users.models import Follow, visible_users
 from users.serializers import user_to_adn
 from users.services.viewer import ViewerContext
 
@@ -34,13 +35,18 @@ EMPTY_ENTITIES = {"mentions": [], "hashtags": [], "links": []}
 
 
 def _samples(model_rows: QuerySet, group: str, post_ids: set[int], viewer) -> dict[int, list]:
-    """Up to SAMPLE_SIZE users per post, newest first, in one query (a window function); users
-    on the other side of a block with the viewer are left out, as from every list of users."""
+    """Up to SAMPLE_SIZE users per post in one query (a window function): people the viewer
+    follows first, as App.net's docs say of ``starred_by`` and ``reposters``, then the newest.
+    Users on the other side of a block with the viewer are left out, as from every list."""
     if not post_ids:
         return {}
+    order = [F("id").desc()]
+    if viewer is not None:
+        followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("user_id")))
+        order.insert(0, followed.desc())
     rows = (
         model_rows.filter(visible_users(viewer, "user__"), **{f"{group}__in": post_ids})
-        .annotate(rank=Window(RowNumber(), partition_by=[F(group)], order_by=F("id").desc()))
+        .annotate(rank=Window(RowNumber(), partition_by=[F(group)], order_by=order))
         .filter(rank__lte=SAMPLE_SIZE)
         .select_related("user")
     )
@@ -54,7 +60,9 @@ class PostPage:
     """A page of posts with everything their rendering needs, loaded in a constant number of
     queries: the viewer's relations to posts and authors, samples of starrers and reposters."""
 
-    def __init__(self, posts: list[Post], viewer, options: ReadOptions):
+    def __init__(self, posts: list[Post], viewer, options: ReadOptions, users: Iterable = ()):
+        """``users``: more users the caller renders beside the posts (``user``), whose viewer
+        relations come in the same query as the posts'."""
         show_reposted_versions(posts)  # a repost shows the version of its original it acted on
         self.posts = posts
         self.options = options
@@ -74,11 +82,12 @@ class PostPage:
             if options.reposters
             else {}
         )
-        user_ids = {p.user_id for p in everything}
+        others = {u.pk: u for u in users}
+        user_ids = {p.user_id for p in everything} | others.keys()
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
         self.context = ViewerContext.load(viewer, user_ids, post_ids, post_relations)
-        authors = {p.user_id: p.user for p in everything}
+        authors = {**others, **{p.user_id: p.user for p in everything}}
         self.user_annotations = (
             expand({pk: u.annotations for pk, u in authors.items()})
             if options.user_annotations

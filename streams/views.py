@@ -45,9 +45,11 @@ class GlobalStreamView(ApiView):
 class UserPostsView(ApiView):
     access = {"GET": PUBLIC}
     stream_defaults = {"include_muted": True}  # asking for a muted user's posts shows them
+    marked = True  # App.net's user:ID stream marker; pnut has none for a user's posts
 
     def get(self, request: Request, user_id: str):
-        return self.stream_response(Stream.of_user(get_user(user_id, self.viewer)))
+        user = get_user(user_id, self.viewer)
+        return self.stream_response(Stream.of_user(user, marked=self.marked))
 
 
 class UserMentionsView(ApiView):

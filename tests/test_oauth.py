@@ -463,6 +463,73 @@ def test_token_in_the_query_string_works(api, token_for, alice):
     assert response.json()["data"]["user"]["username"] == "alice"
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_a_user_token_carries_a_working_invite_link(api, token_for, alice):
+    """App.net's token object has ``invite_link``: the signup page naming the inviter; an
+    account made through it follows them (and they are told, as of any follow)."""
+    link = api.get("/stream/0/token", token_for(alice, ["basic"])).json()["data"]["invite_link"]
+    parts = urlsplit(link)
+    assert parts.path == "/signup/" and parse_qs(parts.query) == {"from": ["alice"]}
+    client = Client()
+    page = client.get(f"{parts.path}?{parts.query}")
+    assert page.status_code == 200 and b"@alice invited you" in page.content
+    form = {
+        "username": "dana",
+        "email": "dana@example.com",
+        "password1": "a long pass phrase 42",
+        "password2": "a long pass phrase 42",
+        "from": "alice",
+    }
+    assert client.post("/signup/", form).status_code == 302
+    dana = User.objects.get(username="dana")
+    assert dana.following_rows.filter(followee=alice).exists()
+    told = api.get("/stream/0/users/me/interactions", token_for(alice, ["basic"])).json()
+    assert [(i["action"], i["users"][0]["username"]) for i in told["data"]] == [("follow", "dana")]
+    # An app token has no user, so no invite link; an unknown inviter is no error.
+    assert "invite_link" not in api.get("/stream/0/token", token_for(None)).json()["data"]
+    assert Client().get("/signup/?from=nobody_here").status_code == 200
+
+
+def test_token_in_a_form_encoded_post_body_works(api, token_for, alice):
+    """App.net's docs: ``curl -d text=… -d access_token=…`` posts as the token's user."""
+    token = token_for(alice, ["basic", "write_post"])
+    body = urlencode({"text": "Test post", "access_token": token})
+    response = api.client.post("/stream/0/posts", body, content_type=FORM)
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["user"]["username"] == "alice"
+    assert response.json()["data"]["text"] == "Test post"
+    # PATCH takes it too; pnut speaks over the same authentication.
+    body = urlencode({"name": "Alice A.", "access_token": token_for(alice, ["update_profile"])})
+    response = api.client.patch("/stream/0/users/me", body, content_type=FORM)
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["name"] == "Alice A."
+    body = urlencode({"text": "pnut too", "access_token": token})
+    response = api.client.post("/v1/posts", body, content_type=FORM)
+    assert response.status_code == 201, response.content
+
+
+def test_a_body_token_is_refused_where_the_docs_do_not_allow_it(api, token_for, alice):
+    token = token_for(alice, ["basic", "write_post"])
+    post = api.post("/stream/0/posts", token, data={"text": "stays"}).json()["data"]
+    # DELETE takes no body: no token, so 401 and the post is still there.
+    body = urlencode({"access_token": token})
+    response = api.client.delete(f"/stream/0/posts/{post['id']}", body, content_type=FORM)
+    assert response.status_code == 401
+    assert response.json()["meta"]["error_slug"] == "invalid-token"
+    assert api.get(f"/stream/0/posts/{post['id']}", token).json()["data"]["text"] == "stays"
+    # A JSON body's access_token is not the form the docs name; a wrong one is a 401.
+    json_body = api.client.post(
+        "/stream/0/posts", {"text": "x", "access_token": token}, content_type="application/json"
+    )
+    assert json_body.status_code == 401
+    wrong = urlencode({"text": "x", "access_token": "not-a-token"})
+    response = api.client.post("/stream/0/posts", wrong, content_type=FORM)
+    assert response.status_code == 401
+    assert response.json()["meta"]["code"] == 401
+
+
 # --- the token endpoint never breaks ---------------------------------------------------------
 
 

@@ -259,6 +259,34 @@ def test_reposters_sample_and_list(api, alice, make_user, token_for):
         assert [u["username"] for u in listed] == ["fan2", "fan1", "fan0"]
 
 
+def test_samples_prefer_people_the_viewer_follows(api, alice, make_user, token_for):
+    """App.net: starred_by and reposters are samples "giving preference to users the current
+    user follows". Twelve fans star and repost; the viewer follows the two oldest, who lead
+    the sample of ten, and the rest are the newest."""
+    from posts.services.stars import star
+    from users.services import graph
+
+    post = quick_post(alice)
+    fans = [make_user(f"fan{i}") for i in range(12)]
+    for fan in fans:
+        star(fan, post)
+        ok(api.post(f"{POSTS}/{post.pk}/repost", token_for(fan)))
+    viewer = make_user("viewer")
+    graph.follow(viewer, fans[0])
+    graph.follow(viewer, fans[1])
+    params = {"include_starred_by": 1, "include_reposters": 1}
+    data = ok(api.get(f"{POSTS}/{post.pk}", token_for(viewer), **params))
+    newest = [f"fan{i}" for i in range(11, 3, -1)]
+    for sample in (data["starred_by"], data["reposters"]):
+        assert [u["username"] for u in sample] == ["fan1", "fan0", *newest]
+    assert data["starred_by"][0]["you_follow"] is True
+    # Signed out, or following nobody: the newest ten.
+    anonymous = ok(api.get(f"{POSTS}/{post.pk}", **params))
+    assert [u["username"] for u in anonymous["starred_by"]] == [f"fan{i}" for i in range(11, 1, -1)]
+    pnut = ok(api.get(f"/v1/posts/{post.pk}", token_for(viewer), include_bookmarked_by=1))
+    assert [u["username"] for u in pnut["bookmarked_by"]][:2] == ["fan1", "fan0"]
+
+
 def test_reposts_are_left_out_of_the_thread_and_cannot_be_starred_themselves(
     api, alice, bob, carol, token_for
 ):

@@ -199,9 +199,36 @@ def test_special_pagination_ids_use_the_marker(api, people):
     assert stream_ids(api, tokens["alice"], before_id="last_read") == [ids[0]]
 
 
+def test_every_marker_name_app_net_lists_is_kept(api, people):
+    """The fixed names, and the ``user:ID`` marker a user's posts stream keeps (as a channel's
+    messages keep ``channel:ID``): each saved, read back, and used as a paging bound."""
+    users, tokens = people
+    ids = [write(api, tokens["alice"], f"post {i}") for i in range(3)]
+    bob = users["bob"]
+    names = ["my_stream", "unified", "global", "mentions", "interactions", f"user:{bob.pk}"]
+    saved = api.post(
+        "/stream/0/posts/marker", tokens["alice"], data=[{"name": n, "id": ids[1]} for n in names]
+    ).json()["data"]
+    assert [m["name"] for m in saved] == names
+    path = f"/stream/0/users/{users['alice'].pk}/posts"
+    meta = api.get(path, tokens["bob"]).json()["meta"]
+    assert meta["marker"] == {"name": f"user:{users['alice'].pk}"}
+    api.post("/stream/0/posts/marker", tokens["bob"], data=meta["marker"] | {"id": ids[1]})
+    page = api.get(path, tokens["bob"], since_id="marker").json()
+    assert [p["id"] for p in page["data"]] == [ids[2]]
+    assert page["meta"]["marker"]["id"] == ids[1]
+    # Signed out, a user's posts keep no marker.
+    assert "marker" not in api.get(path).json()["meta"]
+    assert stream_ids(api, tokens["alice"], since_id="marker") == [ids[2]]
+
+
 @pytest.mark.parametrize(
     "body",
     [
+        {"name": "user:", "id": "1"},
+        {"name": "user:me", "id": "1"},
+        {"name": "place:1", "id": "1"},
+        {"name": ["my_stream"], "id": "1"},
         {"name": "nope", "id": "1"},
         {"name": "my_stream", "id": "x"},
         {"name": "my_stream", "id": "1", "percentage": 101},

@@ -8,6 +8,8 @@ from django.db import connection
 
 from users.models import Block, Follow, Mute, User
 
+from .post_support import error, ok
+
 
 def user_json(api, ident, token=None):
     response = api.get(f"/stream/0/users/{ident}", token)
@@ -112,6 +114,101 @@ def test_bad_profile_updates_are_400_and_change_nothing(api, make_user, token_fo
     assert response.json()["meta"]["error_message"]
     alice.refresh_from_db()
     assert alice.name == "Alice" and alice.timezone == "UTC" and alice.description_text == ""
+
+
+BLOG = {"type": "net.app.core.directory.blog", "value": {"url": "http://mynewblog.com"}}
+
+
+def test_put_users_me_with_annotations_as_app_net_documents(api, make_user, token_for):
+    """App.net's PUT users/me example: name, locale, timezone, description and annotations,
+    answered with the annotations because of include_user_annotations=1."""
+    alice = make_user("alice")
+    body = {
+        "name": "@adnapi has a new name",
+        "locale": "en",
+        "timezone": "US/Central",
+        "description": {"text": "new description"},
+        "annotations": [BLOG],
+    }
+    response = api.put("/stream/0/users/me?include_user_annotations=1", token_for(alice), body)
+    data = ok(response)
+    assert data["annotations"] == [BLOG]
+    assert data["description"]["text"] == "new description"
+    # Left out unless asked for, by include_user_annotations or include_annotations.
+    assert "annotations" not in ok(api.get(f"/stream/0/users/{alice.pk}"))
+    for flag in ("include_user_annotations", "include_annotations"):
+        assert ok(api.get(f"/stream/0/users/{alice.pk}", **{flag: 1}))["annotations"] == [BLOG]
+    # pnut shows them as raw.
+    pnut = ok(api.get(f"/v1/users/{alice.pk}", include_user_raw=1))
+    assert pnut["raw"] == {BLOG["type"]: [BLOG["value"]]}
+
+
+def test_patch_merges_annotations_by_type_and_a_valueless_one_deletes(api, make_user, token_for):
+    alice = make_user("alice")
+    token = token_for(alice)
+    other = {"type": "com.example.colour", "value": {"name": "teal"}}
+    ok(api.patch("/stream/0/users/me", token, {"annotations": [BLOG, other]}))
+    newer = {"type": BLOG["type"], "value": {"url": "https://blog.example"}}
+    data = ok(
+        api.patch("/stream/0/users/me?include_annotations=1", token, {"annotations": [newer]})
+    )
+    assert data["annotations"] == [newer, other]
+    body = {"annotations": [{"type": "com.example.colour"}]}
+    assert ok(api.patch("/stream/0/users/me?include_annotations=1", token, body))[
+        "annotations"
+    ] == [newer]
+    # Other fields were left alone by PATCH.
+    alice.refresh_from_db()
+    assert alice.annotations == [newer] and alice.name == ""
+
+
+@pytest.mark.parametrize(
+    "annotations",
+    [
+        {"type": "not.a.list", "value": {}},
+        [{"value": {"no": "type"}}],
+        [{"type": "com.example.x", "value": "not an object"}],
+        [{"type": "com.example.big", "value": {"text": "x" * 9000}}],
+        [{"type": "com.example.cv", "value": {"+net.app.core.file": {"file_id": "1"}}}],
+        [
+            {
+                "type": "com.example.cv",
+                "value": {"+net.app.core.file": {"file_id": "1", "file_token": "nope"}},
+            }
+        ],
+    ],
+)
+def test_bad_user_annotations_are_400_and_change_nothing(api, make_user, token_for, annotations):
+    alice = make_user("alice", name="Alice", annotations=[BLOG])
+    body = {"name": "Changed", "annotations": annotations}
+    error(api.patch("/stream/0/users/me", token_for(alice), body), 400)
+    alice.refresh_from_db()
+    assert alice.name == "Alice" and alice.annotations == [BLOG]
+
+
+def test_description_takes_user_specified_links(api, make_user, token_for):
+    """App.net's user-specified entities in a description, as in a post: the client's links
+    (checked against the text), and markdown links when asked."""
+    alice = make_user("alice")
+    token = token_for(alice)
+    link = {"pos": 0, "len": 4, "url": "https://example.com/me"}
+    body = {"description": {"text": "Blog and more", "entities": {"links": [link]}}}
+    entities = ok(api.patch("/stream/0/users/me", token, body))["description"]["entities"]
+    assert [(e["pos"], e["len"], e["url"]) for e in entities["links"]] == [
+        (0, 4, "https://example.com/me")
+    ]
+    markdown = {"text": "[my blog](https://blog.example)", "entities": {"parse_markdown_links": 1}}
+    data = ok(api.patch("/stream/0/users/me", token, {"description": markdown}))
+    assert data["description"]["text"] == "my blog [blog.example]"  # App.net's anti-phishing
+    assert data["description"]["entities"]["links"][0]["url"] == "https://blog.example"
+    assert 'href="https://blog.example"' in data["description"]["html"]
+    bad = {"text": "short", "entities": {"links": [{"pos": 3, "len": 40, "url": "https://x.y"}]}}
+    error(api.patch("/stream/0/users/me", token, {"name": "No", "description": bad}), 400)
+    error(
+        api.patch("/stream/0/users/me", token, {"description": {"text": "x", "entities": 5}}), 400
+    )
+    alice.refresh_from_db()
+    assert alice.description_text == "my blog [blog.example]" and alice.name == ""
 
 
 def test_cannot_update_someone_elses_profile(api, make_user, token_for):

@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from adn_api.formats import iso_z
+from entities.options import EntityOptions
 from files.services.annotations import expand
 
 from .models import User
@@ -93,7 +94,9 @@ def add_user_annotations(rendered: list[dict], users: list[User]) -> None:
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
-    """Fields a user may change on ``users/me``; description entities are derived, not taken."""
+    """Fields a user may change on ``users/me``: description entities are derived from the text,
+    bar the links a client names in ``description.entities`` (checked against the text), and
+    annotations are merged by type (``users.services.profile``)."""
 
     name = serializers.CharField(max_length=50, allow_blank=True, required=False)
     locale = serializers.RegexField(
@@ -116,4 +119,5 @@ class ProfileUpdateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 f"text is limited to {settings.USER_DESCRIPTION_MAX_LENGTH} characters."
             )
-        return {"text": text}
+        # App.net's user-specified entities: {"links": [...], "parse_links", ...}, as a post's.
+        return {"text": text, "entities": EntityOptions.from_body(value)}

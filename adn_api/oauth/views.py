@@ -32,6 +32,7 @@ from oauth2_provider.views import AuthorizationView
 from oauth2_provider.views import TokenView as DOTTokenView
 
 from users.serializers import user_to_adn
+from users.services.signup import inviter_named, sign_up
 from users.services.viewer import ViewerContext
 from web.routes import is_reserved
 
@@ -255,13 +256,20 @@ class SignupView(FormView):
         )
         return target if allowed else settings.LOGIN_REDIRECT_URL
 
+    def inviter(self):
+        """Who invited this signup: an invite link's ``from`` (the token's ``invite_link``)."""
+        return inviter_named(self.request.POST.get("from") or self.request.GET.get("from"))
+
     def get_context_data(self, **kwargs) -> dict:
-        return {**super().get_context_data(**kwargs), "next": self.next_url()}
+        return {
+            **super().get_context_data(**kwargs),
+            "next": self.next_url(),
+            "inviter": self.inviter(),
+        }
 
     def form_valid(self, form: SignupForm) -> HttpResponse:
         try:
-            with transaction.atomic():
-                user = form.save()
+            user = sign_up(form.save(commit=False), self.inviter())
         except IntegrityError:
             # Another signup took the name between validation and insert.
             form.add_error("username", "A user with that username already exists.")

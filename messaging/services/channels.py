@@ -1,7 +1,9 @@
 """Creating, updating and deactivating channels, and subscribing, unsubscribing and muting.
 
 Every change to a channel's ACLs or subscriptions runs with the channel row locked
-(``lookup.lock_channel``), so a concurrent message, subscribe or update sees it whole.
+(``lookup.lock_channel``), so a concurrent message, subscribe or update sees it whole. A
+broadcast channel's creation and each real change of its subscribers write App.net's broadcast
+interactions (``interactions.services``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.db import IntegrityError, transaction
 from core.annotations import validate_annotations
 from core.errors import Reason, Refused, invalid
 from files.services.annotations import check_references
+from interactions import services as interactions
+from interactions.models import BROADCAST_CREATE, BROADCAST_SUBSCRIBE, BROADCAST_UNSUBSCRIBE
 from users.models import User
 
 from ..models import Channel, ChannelAcl, ChannelMute, Subscription, Unread
@@ -91,7 +95,19 @@ def create_channel(
         channel.save()
         _write_acl_rows(channel, acls)
         Subscription.objects.create(channel=channel, user=owner)
+        if kind == BROADCAST:
+            interactions.record(
+                BROADCAST_CREATE, user_id=owner.pk, actor_id=owner.pk, channel_id=channel.pk
+            )
     return channel
+
+
+def _tell_owner(channel: Channel, user: User, action: str) -> None:
+    """A broadcast channel's owner is told who subscribed or unsubscribed (not themselves)."""
+    if channel.type == BROADCAST and user.pk != channel.owner_id:
+        interactions.record_subscription(
+            action, user_id=channel.owner_id, actor_id=user.pk, channel_id=channel.pk
+        )
 
 
 def _current_acl(channel: Channel, role: str, name: str) -> Acl:
@@ -180,7 +196,8 @@ def subscribe(user: User, channel: Channel) -> Channel:
             with transaction.atomic():
                 Subscription.objects.create(channel=channel, user=user, last_read_id=_top(channel))
         except IntegrityError:
-            pass  # subscribed already
+            return channel  # subscribed already
+        _tell_owner(channel, user, BROADCAST_SUBSCRIBE)
     return channel
 
 
@@ -193,7 +210,8 @@ def unsubscribe(user: User, channel: Channel) -> Channel:
     """Unsubscribe ``user``; their unread messages there are gone with the subscription."""
     with transaction.atomic():
         channel = lock_channel(channel.pk)
-        _drop_subscription(user, channel)
+        if _drop_subscription(user, channel):
+            _tell_owner(channel, user, BROADCAST_UNSUBSCRIBE)
     return channel
 
 
@@ -201,7 +219,8 @@ def mute(user: User, channel: Channel) -> Channel:
     """Mute a channel: unsubscribed, and not subscribed again by new PMs, until unmuted."""
     with transaction.atomic():
         channel = lock_channel(channel.pk)
-        _drop_subscription(user, channel)
+        if _drop_subscription(user, channel):  # muting unsubscribes, and the owner is told so
+            _tell_owner(channel, user, BROADCAST_UNSUBSCRIBE)
         ChannelMute.objects.get_or_create(channel=channel, user=user)
     return channel
 

@@ -7,8 +7,6 @@ rows the fan-out writes: counting a user's unread channels reads only their own 
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.db.models import Count, F, QuerySet, TextField
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -19,7 +17,7 @@ from core.inputs import storable_text
 from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
-from streams.services.markers import parse_marker, save_marker
+from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
 from users.models import User, visible_users
 from users.services.lookup import get_user
 
@@ -28,11 +26,15 @@ from ..models.visibility import readable_channels, visible_messages
 from ..options import BROADCAST, PM
 from .lookup import get_channel, parse_ids
 
-CHANNEL_MARKER = re.compile(r"^channel:[0-9]{1,19}$")
-
 
 def marker_name(channel: Channel | int) -> str:
-    return f"channel:{channel if isinstance(channel, int) else channel.pk}"
+    return object_marker("channel", channel if isinstance(channel, int) else channel.pk)
+
+
+def _marked_channel(name: str) -> int | None:
+    """The channel a ``channel:ID`` marker name marks; None for other markers."""
+    found = marker_object(name)
+    return found[1] if found and found[0] == "channel" else None
 
 
 def _messages_query(
@@ -217,16 +219,16 @@ def update_markers(user: User, items: list, *, reset_read_id: bool) -> list[Stre
     which also marks that channel read up to the marker's ``last_read_id``. Every item is
     checked first (a channel the user may not read is refused, not found); a bad item saves
     nothing."""
-    parsed = [parse_marker(item, CHANNEL_MARKER.match) for item in items]
+    parsed = [parse_marker(item) for item in items]
     for name, _, _ in parsed:
-        if CHANNEL_MARKER.match(name):
-            get_channel(name.split(":", 1)[1], user)
+        if (channel_id := _marked_channel(name)) is not None:
+            get_channel(channel_id, user)
     saved = []
     with transaction.atomic():
         for name, top_id, percentage in parsed:
             marker = save_marker(user, name, top_id, percentage, reset_read_id)
-            if CHANNEL_MARKER.match(name):
-                mark_read(user, int(name.split(":", 1)[1]), marker.last_read_id)
+            if (channel_id := _marked_channel(name)) is not None:
+                mark_read(user, channel_id, marker.last_read_id)
             saved.append(marker)
     return saved
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 
 from django.db import IntegrityError, transaction
 
@@ -12,22 +12,49 @@ from core.inputs import parse_id
 from ..models import StreamMarker
 from ..models.stream_marker import new_version
 
-# The streams that keep a marker; "mentions" is the viewer's own mentions stream;
-# "interactions" holds an interaction's pagination id rather than a post's.
-MARKER_NAMES = {"my_stream", "unified", "global", "mentions", "interactions"}
+# Every stream marker name, and the stream it marks: the one table of names (another dialect's
+# names are mapped onto these in that dialect). A post stream's name is fixed...
+STREAM_MARKERS = {
+    "my_stream": "posts/stream, the personal stream",
+    "unified": "posts/stream/unified",
+    "global": "posts/stream/global",
+    "mentions": "users/me/mentions, the viewer's own mentions",
+    "interactions": "users/me/interactions (the id is an interaction's pagination_id)",
+}
+# ...and the stream of one object is named "<kind>:<id>".
+OBJECT_MARKERS = {
+    "user": "users/{id}/posts, a user's posts",
+    "channel": "channels/{id}/messages (messaging also marks the channel read up to it)",
+}
+MARKER_NAMES = set(STREAM_MARKERS)  # the fixed names
+OBJECT_MARKER = re.compile(rf"^({'|'.join(OBJECT_MARKERS)}):([0-9]{{1,19}})$")
 
 
-def parse_marker(item, other_names: Callable[[str], bool] | None = None) -> tuple[str, int, int]:
-    """A marker object's name, id and percentage; ``other_names`` accepts names of markers
-    kept by other apps (messaging's ``channel:ID``)."""
+def object_marker(kind: str, pk: int) -> str:
+    """The marker name of one object's stream: ``user:5``, ``channel:7``."""
+    return f"{kind}:{pk}"
+
+
+def marker_object(name: str) -> tuple[str, int] | None:
+    """The kind and id an object's marker name holds (``channel:7`` → ("channel", 7))."""
+    found = OBJECT_MARKER.match(name)
+    return (found[1], int(found[2])) if found else None
+
+
+def is_marker_name(name) -> bool:
+    return isinstance(name, str) and (
+        name in STREAM_MARKERS or OBJECT_MARKER.match(name) is not None
+    )
+
+
+def parse_marker(item) -> tuple[str, int, int]:
+    """A marker object's name (one of the table's), id and percentage."""
     if not isinstance(item, dict):
         raise invalid("A stream marker is an object with name and id.")
     name = item.get("name")
-    if not isinstance(name, str) or (  # a list is unhashable: a 500
-        name not in MARKER_NAMES and not (other_names and other_names(name))
-    ):
-        extra = " or channel:ID" if other_names else ""
-        raise invalid(f"name must be one of {', '.join(sorted(MARKER_NAMES))}{extra}.")
+    if not is_marker_name(name):  # a list is unhashable: checked as a str first
+        kinds = ", ".join(f"{kind}:ID" for kind in OBJECT_MARKERS)
+        raise invalid(f"name must be one of {', '.join(sorted(STREAM_MARKERS))}, {kinds}.")
     post_id = parse_id(str(item.get("id", "")), "id")
     percentage = item.get("percentage", 0)
     # isascii: "²".isdigit() is true but int() refuses it; the length keeps int() from

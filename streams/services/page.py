@@ -29,6 +29,7 @@ from posts.options import PostFilters
 from users.models import Follow, User
 
 from ..models import StreamItem, StreamMarker, StreamTrim
+from .markers import object_marker
 
 HASHTAG = re.compile(r"^\w{1,256}$")
 ITEM_KINDS = {"personal", "unified", "stars"}  # rows that reach their post through ``post``
@@ -59,8 +60,11 @@ class Stream:
         return cls("global", humans_only=humans_only, marker="global")
 
     @classmethod
-    def of_user(cls, user: User) -> Stream:
-        return cls("user", subject=user.pk)
+    def of_user(cls, user: User, *, marked: bool = False) -> Stream:
+        """``marked``: it keeps the ``user:ID`` marker (App.net's)."""
+        return cls(
+            "user", subject=user.pk, marker=object_marker("user", user.pk) if marked else None
+        )
 
     @classmethod
     def mentions(cls, user: User, *, own: bool = False) -> Stream:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from messaging.services.channels import create_channel, deactivate_channel, subscribe
 from posts.services.posting import create_post
 from posts.services.stars import star
 
@@ -78,3 +79,24 @@ def test_diaspora_user_search_leaves_out(api, alice, bob, token_for, reason):
     assert [p["guid"] for p in found] == [bob.guid]
     hide(reason, alice, bob, create_post(bob, text="hello"))
     assert api.get("/api/v1/search/users", token, name_or_handle="bob").json() == []
+
+
+# App.net's broadcast interactions are about a subscriber and a channel, not a post: the same
+# user reasons hide the subscriber, and a deactivated channel takes its interactions away.
+BROADCAST_REASONS = ["blocked", "blocked_by", "muted", "suspended", "deactivated"]
+
+
+@pytest.mark.parametrize("reason", BROADCAST_REASONS)
+def test_broadcast_interactions_leave_out(api, alice, bob, token_for, reason):
+    cast = create_channel(alice, type="net.app.core.broadcast", readers={"public": True})
+    subscribe(bob, cast)
+    token = token_for(alice)
+    path = "/stream/0/users/me/interactions"
+    shown = [(i["action"], [u["username"] for u in i["users"]]) for i in ok(api.get(path, token))]
+    assert shown == [("broadcast_subscribe", ["bob"]), ("broadcast_create", ["alice"])]
+    if reason == "deactivated":
+        deactivate_channel(alice, cast)
+        assert ok(api.get(path, token)) == []
+        return
+    hide(reason, alice, bob, None)
+    assert [i["action"] for i in ok(api.get(path, token))] == ["broadcast_create"]

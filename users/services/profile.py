@@ -6,6 +6,7 @@ from django.conf import settings
 
 from core.annotations import validate_annotations
 from core.errors import invalid
+from entities.options import EntityOptions
 from entities.services import process_post_text
 from files.services.annotations import check_references
 
@@ -20,16 +21,19 @@ def update_profile(user: User, changes: dict, *, replace: bool) -> User:
         if field in changes:
             setattr(user, field, changes[field])
     if "description" in changes:
-        set_description(user, changes["description"]["text"])
+        description = changes["description"]
+        set_description(user, description["text"], description.get("entities"))
     if changes.get("annotations") is not None:
         set_annotations(user, changes["annotations"])
     user.save()
     return user
 
 
-def set_description(user: User, text: str) -> None:
-    """The description gets entities and html through the same code as a post's text."""
-    processed = process_post_text(text, limit=settings.USER_DESCRIPTION_MAX_LENGTH)
+def set_description(user: User, text: str, entities: EntityOptions | None = None) -> None:
+    """The description gets entities and html through the same code as a post's text, with the
+    client's own links (App.net's user-specified entities) or markdown links as ``entities``
+    asks."""
+    processed = process_post_text(text, entities, limit=settings.USER_DESCRIPTION_MAX_LENGTH)
     user.description_text = processed.text
     user.description_entities = processed.entities
     user.description_html = processed.html
