@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
+from diaspora.serializers import add_diaspora_viewer_flags, posts_to_diaspora
 from pnut.renderers import PnutRenderer
-from pnut.serializers import posts_to_pnut, users_to_pnut
-from posts.serializers import posts_to_adn
+from pnut.serializers import add_pnut_viewer_flags, posts_to_pnut, users_to_pnut
+from posts.serializers import add_adn_viewer_flags, posts_to_adn
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -32,14 +33,43 @@ class Dialect:
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
     scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
+    # (rendered post, viewer context, streams.services.page.PageEntry): adds to a post
+    # ``render_posts`` made for no one what it shows this viewer on this page (its relations,
+    # ``pagination_id``); adn_api/rendered.py caches the rest.
+    add_viewer_flags: Callable | None = None
 
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
-ADN = Dialect("adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True)
-PNUT = Dialect(
-    "pnut", prefixes.PNUT, PnutRenderer, envelope_refusal, posts_to_pnut, users_to_pnut, True
+ADN = Dialect(
+    "adn",
+    prefixes.ADN,
+    ADNRenderer,
+    envelope_refusal,
+    posts_to_adn,
+    users_to_adn,
+    True,
+    lambda data, context, entry: add_adn_viewer_flags(data, context, entry.id),
 )
-DIASPORA = Dialect("diaspora", prefixes.DIASPORA, DiasporaRenderer, diaspora_refusal)
+PNUT = Dialect(
+    "pnut",
+    prefixes.PNUT,
+    PnutRenderer,
+    envelope_refusal,
+    posts_to_pnut,
+    users_to_pnut,
+    True,
+    lambda data, context, entry: add_pnut_viewer_flags(data, context, entry.id),
+)
+DIASPORA = Dialect(
+    "diaspora",
+    prefixes.DIASPORA,
+    DiasporaRenderer,
+    diaspora_refusal,
+    posts_to_diaspora,
+    add_viewer_flags=lambda data, context, entry: add_diaspora_viewer_flags(
+        data, context, entry.post_id, entry.user_ids[0]
+    ),
+)
 DIALECTS = (ADN, PNUT, DIASPORA)
 
 

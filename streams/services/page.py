@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -21,7 +22,6 @@ from core.compiled import Slots, compiled
 from core.errors import invalid
 from core.paging import Cursor, finish, window
 from posts.models import Post, PostMention, Star
-from posts.models.post import RENDER_RELATIONS
 from posts.models.post_hashtag import fold_tag
 from posts.models.visibility import visible_posts
 from posts.options import PostFilters
@@ -82,12 +82,92 @@ class Stream:
         return cls("stars", subject=user.pk)
 
 
+# Per post on a page: its id, and the version of every row its rendering shows (core.row_versions)
+# -- the post, its author, its app (DOT's ``updated`` and the profile's version) -- and the same
+# for a repost's original. Read by the page query instead of the rows themselves: the rendered
+# posts come from a cache under these versions (adn_api/rendered.py), and only the posts it does
+# not hold are read whole.
+POST_STAMP = (
+    "id",
+    "version",
+    "user_id",
+    "user__version",
+    "source_id",
+    "source__updated",
+    "source__profile__version",
+)
+STAMP_FIELDS = (*POST_STAMP, *(f"repost_of__{field}" for field in POST_STAMP))
+
+
+@dataclass
+class PageEntry:
+    """One post of a page, before its rows are read: enough to find its rendering in a cache
+    and the viewer's relations to it."""
+
+    id: int  # what the stream pages by: its row's id (a stream row, a star) or the post's
+    post_id: int
+    stamp: tuple  # the versions of the rows it shows; a new value for any change of them
+    user_ids: tuple[int, ...]  # its author, and a repost's original's
+    repost_of_id: int | None = None
+    post: Post | None = None  # when already read (a page below a trimmed stream's cut)
+
+    @classmethod
+    def from_row(cls, pagination_id: int, values: tuple) -> PageEntry:
+        half = len(POST_STAMP)
+        post, original = values[:half], values[half:]
+        user_ids = (post[2],) if original[0] is None else (post[2], original[2])
+        return cls(pagination_id, post[0], _stamp(values), user_ids, original[0])
+
+    @classmethod
+    def from_post(cls, pagination_id: int, post: Post) -> PageEntry:
+        values = []
+        for shown in (post, post.repost_of):
+            if shown is None:
+                values += [None] * len(POST_STAMP)
+                continue
+            source = shown.source
+            profile = getattr(source, "profile", None) if source is not None else None
+            values += [
+                shown.pk,
+                shown.version,
+                shown.user_id,
+                shown.user.version,
+                shown.source_id,
+                source.updated if source is not None else None,
+                profile.version if profile is not None else None,
+            ]
+        return replace(cls.from_row(pagination_id, tuple(values)), post=post)
+
+
+def _stamp(values: tuple) -> tuple:
+    return tuple(v.timestamp() if isinstance(v, datetime) else v for v in values)
+
+
 @dataclass
 class StreamPage:
-    posts: list[Post]
+    entries: list[PageEntry]
     more: bool
     marker_name: str | None = None  # the stream keeps this marker for the viewer
     marker: StreamMarker | None = None  # as it is now (None: not set yet)
+
+    def posts(self) -> list[Post]:
+        """The page's posts read whole (one query), each with its ``pagination_id``."""
+        return read_posts(self.entries)
+
+
+def read_posts(entries: list[PageEntry]) -> list[Post]:
+    """The entries' posts, as ``Post.objects.for_rendering()`` reads them, in the entries'
+    order with their ``pagination_id``; in one query, none for posts already read."""
+    missing = [e.post_id for e in entries if e.post is None]
+    found = Post.objects.for_rendering().in_bulk(missing) if missing else {}
+    posts = []
+    for entry in entries:
+        post = entry.post or found.get(entry.post_id)
+        if post is None:
+            continue  # removed since the page was read
+        post.pagination_id = entry.id
+        posts.append(post)
+    return posts
 
 
 def _rows(
@@ -102,7 +182,7 @@ def _rows(
             if kind == "personal":
                 rows = rows.filter(is_mention=False)
         rows = rows.filter(visible_posts(viewer, filters, "post__"))
-        return rows.select_related("post", *(f"post__{r}" for r in RENDER_RELATIONS))
+        return rows.values_list("id", *(f"post__{field}" for field in STAMP_FIELDS))
     if kind == "global":
         posts = Post.objects.filter(repost_of__isnull=True)
         if humans_only:
@@ -119,7 +199,7 @@ def _rows(
         posts = Post.objects.filter(thread_id=slots.subject, repost_of__isnull=True)
     else:
         raise ValueError(f"no stream of kind {kind!r}")
-    return posts.visible_to(viewer, filters).for_rendering()
+    return posts.visible_to(viewer, filters).values_list("id", *STAMP_FIELDS)
 
 
 def _page_query(slots: Slots, *, cursor: Cursor, **stream_shape) -> QuerySet:
@@ -185,17 +265,11 @@ def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Curs
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    rows = query.run(**values)
+    rows = [PageEntry.from_row(row[0], row[1:]) for row in query.run(**values)]
     if stream.kind in TRIMMED_KINDS and (len(rows) <= abs(cursor.count) or cursor.count < 0):
         rows = _past_the_cut(rows, viewer, stream, filters, cursor)
     result = finish(rows, cursor)
-    posts = result.items
-    if stream.kind in ITEM_KINDS:
-        posts = []
-        for item in result.items:
-            item.post.pagination_id = item.pagination_id
-            posts.append(item.post)
-    return StreamPage(posts, result.more, marker_name, marker)
+    return StreamPage(result.items, result.more, marker_name, marker)
 
 
 def fallback_rows(viewer: User, stream: Stream, filters: PostFilters) -> QuerySet:
@@ -242,5 +316,5 @@ def _past_the_cut(
     if cursor.since_id is not None:
         older = older.filter(**{"id__gte" if cursor.since_inclusive else "id__gt": cursor.since_id})
     older = older.order_by("-id" if cursor.count > 0 else "id")[: abs(cursor.count) + 1]
-    items = [StreamItem(id=post.pk, owner_id=viewer.pk, post=post) for post in older]
+    items = [PageEntry.from_post(post.pk, post) for post in older]
     return [*rows, *items] if cursor.count > 0 else [*items, *rows]
