@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
-from diaspora.serializers import add_diaspora_viewer_flags, posts_to_diaspora
+from diaspora.serializers import add_diaspora_viewer_flags, posts_to_diaspora, shows_only_its_rows
 from pnut.renderers import PnutRenderer
 from pnut.serializers import add_pnut_viewer_flags, posts_to_pnut, users_to_pnut
 from posts.serializers import add_adn_viewer_flags, posts_to_adn
@@ -37,6 +37,8 @@ class Dialect:
     # ``render_posts`` made for no one what it shows this viewer on this page (its relations,
     # ``pagination_id``); adn_api/rendered.py caches the rest.
     add_viewer_flags: Callable | None = None
+    # (post) -> whether its rendering shows only the rows whose versions key the cache
+    cacheable_post: Callable = lambda post: True
 
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
@@ -69,6 +71,7 @@ DIASPORA = Dialect(
     add_viewer_flags=lambda data, context, entry: add_diaspora_viewer_flags(
         data, context, entry.post_id, entry.user_ids[0]
     ),
+    cacheable_post=shows_only_its_rows,
 )
 DIALECTS = (ADN, PNUT, DIASPORA)
 

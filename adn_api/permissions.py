@@ -43,6 +43,8 @@ GRANTED_ALSO_BY = {
     "write_post": {"public:modify"},
     "public:modify": {"write_post"},
     "interactions": {"write_post"},
+    # diaspora's main stream is the personal stream, which ADN's stream scope opens too.
+    "public:read": {"stream"},
     "conversations": {"messages"},
     "messages": {"conversations"},
     # Uploading a file: App.net grants it to every scope that may write annotations.

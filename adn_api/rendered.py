@@ -70,21 +70,15 @@ def render_page(
     except Exception:  # the cache (Redis) is down: render everything, as without a cache
         logger.warning("rendered-post cache unreachable", exc_info=True)
         found, keys = {}, None
-    missing = [
-        entry for entry, key in zip(entries, keys or entries, strict=True) if key not in found
-    ]
+    by_id: dict[int, dict] = {}
+    missing = []
+    for entry, key in zip(entries, keys or entries, strict=True):
+        if keys is not None and key in found:
+            by_id[entry.post_id] = found[key]
+        else:
+            missing.append(entry)
     if missing:
-        fresh = _render_for_no_one(dialect, missing, options)
-        if keys is not None and fresh:
-            by_id = {entry.post_id: key for entry, key in zip(entries, keys, strict=True)}
-            _store({by_id[post_id]: data for post_id, data in fresh.items()})
-        found_by_id = fresh
-    else:
-        found_by_id = {}
-    if keys is not None:
-        for entry, key in zip(entries, keys, strict=True):
-            if key in found:
-                found_by_id[entry.post_id] = found[key]
+        by_id.update(_render_for_no_one(dialect, missing, options, store=keys is not None))
     context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
@@ -93,7 +87,7 @@ def render_page(
     )
     rendered = []
     for entry in entries:
-        data = found_by_id.get(entry.post_id)
+        data = by_id.get(entry.post_id)
         if data is None:
             continue  # removed between the page's query and the read of its rows
         dialect.add_viewer_flags(data, context, entry)
@@ -108,15 +102,24 @@ def _post_ids(entries: list[PageEntry]) -> list[int]:
 
 
 def _render_for_no_one(
-    dialect: Dialect, entries: list[PageEntry], options: ReadOptions
+    dialect: Dialect, entries: list[PageEntry], options: ReadOptions, *, store: bool
 ) -> dict[int, dict]:
+    """The entries' posts read (one query) and rendered for no viewer, and cached."""
     posts = read_posts(entries)
     for post in posts:
         post.pagination_id = None  # where it sits is the page's, not the post's
-    return {
-        post.pk: data
-        for post, data in zip(posts, dialect.render_posts(posts, None, options), strict=True)
-    }
+    fresh = list(zip(posts, dialect.render_posts(posts, None, options), strict=True))
+    if store:
+        # Keyed by the versions of the rows as read here, which may be newer than the page
+        # query's: a rendering is never stored under a version it does not show.
+        _store(
+            {
+                cache_key(dialect, options, PageEntry.from_post(0, post)): data
+                for post, data in fresh
+                if dialect.cacheable_post(post)
+            }
+        )
+    return {post.pk: data for post, data in fresh}
 
 
 def _store(renderings: dict[str, dict]) -> None:

@@ -74,10 +74,10 @@ class TokenRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         backend = caches["default"]
         client = backend._cache.get_client(self.key, write=True)
-        script = _scripts.get(id(client))
-        if script is None:
-            script = _scripts[id(client)] = client.register_script(SLIDING_LOG)
-        allowed, count, oldest = script(
+        global _script
+        if _script is None:
+            _script = client.register_script(SLIDING_LOG)  # its SHA, computed here; run by each
+        allowed, count, oldest = _script(
             keys=[backend.make_and_validate_key(self.key)],
             args=[repr(self.now), self.duration, self.num_requests, uuid.uuid4().hex],
             client=client,
@@ -103,4 +103,4 @@ class TokenRateThrottle(SimpleRateThrottle):
         return remaining / float(available)
 
 
-_scripts: dict[int, object] = {}  # SLIDING_LOG registered with each Redis client
+_script = None  # SLIDING_LOG, run with whichever client is given (EVALSHA, loaded when missing)

@@ -33,7 +33,7 @@ from .envelope import enveloped
 from .errors import NotFound
 from .pagination import page_meta, read_cursor
 from .permissions import ANY_TOKEN, PUBLIC
-from .rendered import render_page
+from .rendered import cacheable, render_page
 from .serializers import config_object, token_to_adn
 
 
@@ -109,7 +109,9 @@ class ApiView(APIView):
     def stream_response(self, stream: Stream, **defaults: bool) -> Response:
         """A page of a post stream (``streams.services.page``) with its meta and marker."""
         options = self.options_for(**defaults)
-        result = page(self.viewer, stream, options.filters, read_cursor(self.request))
+        whole = not cacheable(self.dialect, options)
+        cursor = read_cursor(self.request)
+        result = page(self.viewer, stream, options.filters, cursor, whole=whole)
         meta = page_meta(result.entries, result.more)
         if result.marker_name:
             meta["marker"] = marker_data(result.marker, result.marker_name)

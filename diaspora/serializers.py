@@ -151,6 +151,13 @@ def posts_to_diaspora(posts: list[Post], viewer, options: ReadOptions) -> list[d
     return [page.post(post) for post in page.posts]
 
 
+def shows_only_its_rows(post: Post) -> bool:
+    """Whether a post's diaspora rendering shows nothing but its rows, its author's and app's
+    (and a reshare's root's): not so with mentions, whose people are shown as they now are."""
+    shown = post.repost_of if post.repost_of_id else post
+    return not mentioned_ids(shown.entities or {})
+
+
 def add_diaspora_viewer_flags(data: dict, context, post_id: int, author_id: int) -> None:
     """Into a post rendered for no one (``posts_to_diaspora(posts, None, …)``), the viewer's
     ``own_interaction_state``, as ``DiasporaPage.own_state`` words it."""

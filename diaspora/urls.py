@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from adn_api.dialects import DIASPORA
 from adn_api.views import UnknownRouteView
 
-from . import notifications, photos, views
+from . import notifications, photos, streams, views
 
 urlpatterns = [
     path("posts/<str:guid>", views.PostView.as_view()),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications", notifications.NotificationsView.as_view()),
     path("notifications/<str:guid>", notifications.NotificationView.as_view()),
     path("photos", photos.PhotosView.as_view()),
+    path("streams/main", streams.MainStreamView.as_view()),
     path("photos/<str:guid>", photos.PhotoView.as_view()),
     re_path(r"^.*$", UnknownRouteView.as_view(dialect=DIASPORA)),
 ]

@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from core.compiled import Slots, compiled
 from core.errors import invalid
 from core.paging import Cursor, finish, window
 from posts.models import Post, PostMention, Star
+from posts.models.post import RENDER_RELATIONS
 from posts.models.post_hashtag import fold_tag
 from posts.models.visibility import visible_posts
 from posts.options import PostFilters
@@ -171,8 +172,16 @@ def read_posts(entries: list[PageEntry]) -> list[Post]:
 
 
 def _rows(
-    slots: Slots, *, kind: str, humans_only: bool, filters: PostFilters, signed_in: bool
+    slots: Slots,
+    *,
+    kind: str,
+    humans_only: bool,
+    filters: PostFilters,
+    signed_in: bool,
+    whole: bool,
 ) -> QuerySet:
+    """The stream's rows the viewer sees: as ids and versions (``STAMP_FIELDS``), or ``whole``
+    (the rows with everything their rendering reads joined in)."""
     viewer = slots.viewer if signed_in else None
     if kind in ITEM_KINDS:
         if kind == "stars":
@@ -182,6 +191,8 @@ def _rows(
             if kind == "personal":
                 rows = rows.filter(is_mention=False)
         rows = rows.filter(visible_posts(viewer, filters, "post__"))
+        if whole:
+            return rows.select_related("post", *(f"post__{r}" for r in RENDER_RELATIONS))
         return rows.values_list("id", *(f"post__{field}" for field in STAMP_FIELDS))
     if kind == "global":
         posts = Post.objects.filter(repost_of__isnull=True)
@@ -199,13 +210,25 @@ def _rows(
         posts = Post.objects.filter(thread_id=slots.subject, repost_of__isnull=True)
     else:
         raise ValueError(f"no stream of kind {kind!r}")
-    return posts.visible_to(viewer, filters).values_list("id", *STAMP_FIELDS)
+    posts = posts.visible_to(viewer, filters)
+    return posts.for_rendering() if whole else posts.values_list("id", *STAMP_FIELDS)
 
 
-def _page_query(slots: Slots, *, cursor: Cursor, **stream_shape) -> QuerySet:
+# The marker's fields, read with the page when the cursor does not need it first.
+MARKER_FIELDS = ("post_id", "last_read_id", "percentage", "updated_at", "version")
+
+
+def _page_query(slots: Slots, *, cursor: Cursor, marker: str | None, **stream_shape) -> QuerySet:
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
-    return window(_rows(slots, **stream_shape), cursor, since, before)
+    rows = _rows(slots, **stream_shape)
+    if marker is not None:
+        # Uncorrelated subqueries: PostgreSQL reads the marker once (an InitPlan), not per row.
+        mine = StreamMarker.objects.filter(user_id=slots.viewer, name=marker)
+        rows = rows.annotate(
+            **{f"marker_{name}": Subquery(mine.values(name)[:1]) for name in MARKER_FIELDS}
+        )
+    return window(rows, cursor, since, before)
 
 
 def _marker_query(slots: Slots, *, name: str) -> QuerySet:
@@ -215,6 +238,13 @@ def _marker_query(slots: Slots, *, name: str) -> QuerySet:
 def get_marker(user: User, name: str) -> StreamMarker | None:
     found = compiled(_marker_query, name=name).run(user=user.pk)
     return found[0] if found else None
+
+
+def _marker_from(viewer: User, name: str, values: tuple) -> StreamMarker | None:
+    fields = dict(zip(MARKER_FIELDS, values, strict=True))
+    if fields["post_id"] is None:
+        return None  # not set yet
+    return StreamMarker(user_id=viewer.pk, name=name, **fields)
 
 
 def _resolve(cursor: Cursor, marker: StreamMarker | None, stream: Stream, viewer) -> Cursor:
@@ -238,21 +268,33 @@ def _resolve(cursor: Cursor, marker: StreamMarker | None, stream: Stream, viewer
     return replace(cursor, since_id=value(cursor.since_id), before_id=value(cursor.before_id))
 
 
-def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Cursor) -> StreamPage:
+def page(
+    viewer: User | None, stream: Stream, filters: PostFilters, cursor: Cursor, *, whole=False
+) -> StreamPage:
+    """A page of ``stream`` as ``viewer`` sees it: its entries (ids and versions, for the
+    rendered-post cache), or with ``whole`` its posts already read (for a rendering the cache
+    does not hold: annotations, samples of starrers), each in one query."""
     marker_name = stream.marker if viewer is not None else None
-    marker = get_marker(viewer, marker_name) if marker_name else None
+    marker = None
+    # The marker comes with the page's rows, unless the cursor needs it first.
+    with_marker = marker_name if not cursor.has_special_ids and not whole else None
+    if marker_name and whole and not cursor.has_special_ids:
+        marker = get_marker(viewer, marker_name)
     if cursor.has_special_ids:
         if marker_name is None:
             cursor.plain()  # refuses them
+        marker = get_marker(viewer, marker_name)
         cursor = _resolve(cursor, marker, stream, viewer)
     signed_in = viewer is not None
     query = compiled(
         _page_query,
         cursor=cursor.shape(),
+        marker=with_marker,
         kind=stream.kind,
         humans_only=stream.humans_only,
         filters=filters,
         signed_in=signed_in,
+        whole=whole,
     )
     values = {}
     if signed_in:
@@ -265,7 +307,21 @@ def page(viewer: User | None, stream: Stream, filters: PostFilters, cursor: Curs
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    rows = [PageEntry.from_row(row[0], row[1:]) for row in query.run(**values)]
+    found = query.run(**values)
+    if with_marker:
+        width = len(MARKER_FIELDS)
+        if found:
+            marker = _marker_from(viewer, marker_name, found[0][-width:])
+        else:
+            marker = get_marker(viewer, marker_name)  # an empty page: asked apart
+        found = [row[:-width] for row in found]
+    if whole:
+        rows = [
+            PageEntry.from_post(row.pk, row.post if stream.kind in ITEM_KINDS else row)
+            for row in found
+        ]
+    else:
+        rows = [PageEntry.from_row(row[0], row[1:]) for row in found]
     if stream.kind in TRIMMED_KINDS and (len(rows) <= abs(cursor.count) or cursor.count < 0):
         rows = _past_the_cut(rows, viewer, stream, filters, cursor)
     result = finish(rows, cursor)
