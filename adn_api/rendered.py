@@ -110,13 +110,14 @@ def _render_for_no_one(
         post.pagination_id = None  # where it sits is the page's, not the post's
     fresh = list(zip(posts, dialect.render_posts(posts, None, options), strict=True))
     if store:
-        # Keyed by the versions of the rows as read here, which may be newer than the page
-        # query's: a rendering is never stored under a version it does not show.
+        # Under the page query's versions: the rows were read after it, so a rendering is
+        # never older than its key says (at most newer, which no later reader's key matches).
+        by_id = {entry.post_id: entry for entry in entries}
         _store(
             {
-                cache_key(dialect, options, PageEntry.from_post(0, post)): data
+                cache_key(dialect, options, entry): data
                 for post, data in fresh
-                if dialect.cacheable_post(post)
+                if (entry := by_id[post.pk]).covers_mentions or dialect.cacheable_post(post)
             }
         )
     return {post.pk: data for post, data in fresh}

@@ -211,7 +211,7 @@ if REDIS_URL:
             "BACKEND": (
                 "core.redis_clients.ClusterRedisCache"
                 if REDIS_URL.startswith("redis+cluster://")
-                else "django.core.cache.backends.redis.RedisCache"
+                else "core.redis_clients.PooledRedisCache"
             ),
             "LOCATION": REDIS_URL,
             # Django's own default (no prefix) unless set: several users of one Redis database

@@ -42,6 +42,9 @@ return {allowed, count, oldest or ARGV[1]}
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "token"
+    # Not DRF's key: its value there is a pickled list, here a sorted set (a server upgraded
+    # with DRF's keys still in Redis must not meet them).
+    cache_format = "ratelimit_%(scope)s_%(ident)s"
 
     def get_rate(self) -> str | None:
         # Read live so that a changed setting (tests, reload) takes effect.

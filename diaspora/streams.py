@@ -48,7 +48,9 @@ class MainStreamView(ApiView):
             cursor = Cursor(count=paging.per_page, before_id=paging.before)
         options = self.options_for()
         options = replace(options, filters=replace(options.filters, include_deleted=False))
-        result = page(self.viewer, Stream.personal(), options.filters, cursor)
+        # Its posts show the people they mention: the page's versions cover them too.
+        stream = Stream.personal()
+        result = page(self.viewer, stream, options.filters, cursor, mention_versions=True)
         entries = result.entries
         paging.rows, paging.field, paging.newest_first = entries, "pagination_id", True
         if paging.after is not None:

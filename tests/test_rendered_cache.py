@@ -131,6 +131,25 @@ def test_a_profile_change_shows_on_the_next_read(api, world):
     assert any(p["author"]["name"] == "Renamed Author" for p in after["diaspora"])
 
 
+def test_a_mentioned_users_change_shows_in_diasporas_mentioned_people(api, world):
+    """diaspora shows the people a post mentions as they now are: their versions are part of
+    the page's, so a rename or a suspension of someone mentioned is seen at once."""
+    mention = create_post(world["author"], text="hello @other")
+    write_rows([world["viewer"].pk], mention.pk)
+
+    def people() -> list[list[str]]:
+        return [
+            [person["name"] for person in post["mentioned_people"]]
+            for post in body(api.get(STREAMS["diaspora"], world["token"]))
+        ]
+
+    assert ["other"] in people() and people() == people()  # the second from the cache
+    update_profile(world["other"], {"name": "Other Renamed"}, replace=False)
+    assert ["Other Renamed"] in people()
+    suspend([world["other"].pk])
+    assert people()[0] == []
+
+
 def test_an_app_rename_shows_on_the_next_read(api, world):
     def rename():
         world["app"].name = "Renamed App"

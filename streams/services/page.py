@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from core.compiled import Slots, compiled
 from core.errors import invalid
@@ -111,13 +113,16 @@ class PageEntry:
     user_ids: tuple[int, ...]  # its author, and a repost's original's
     repost_of_id: int | None = None
     post: Post | None = None  # when already read (a page below a trimmed stream's cut)
+    # The stamp covers the users the shown post mentions (``page(…, mention_versions=True)``).
+    covers_mentions: bool = False
 
     @classmethod
     def from_row(cls, pagination_id: int, values: tuple) -> PageEntry:
         half = len(POST_STAMP)
-        post, original = values[:half], values[half:]
+        post, original = values[:half], values[half : 2 * half]
         user_ids = (post[2],) if original[0] is None else (post[2], original[2])
-        return cls(pagination_id, post[0], _stamp(values), user_ids, original[0])
+        covers = len(values) > 2 * half
+        return cls(pagination_id, post[0], _stamp(values), user_ids, original[0], None, covers)
 
     @classmethod
     def from_post(cls, pagination_id: int, post: Post) -> PageEntry:
@@ -151,8 +156,10 @@ class StreamPage:
     marker_name: str | None = None  # the stream keeps this marker for the viewer
     marker: StreamMarker | None = None  # as it is now (None: not set yet)
 
+    @cached_property
     def posts(self) -> list[Post]:
-        """The page's posts read whole (one query), each with its ``pagination_id``."""
+        """The page's posts read whole (one query, none for a ``whole`` page), each with its
+        ``pagination_id``."""
         return read_posts(self.entries)
 
 
@@ -179,6 +186,7 @@ def _rows(
     filters: PostFilters,
     signed_in: bool,
     whole: bool,
+    mention_versions: bool = False,
 ) -> QuerySet:
     """The stream's rows the viewer sees: as ids and versions (``STAMP_FIELDS``), or ``whole``
     (the rows with everything their rendering reads joined in)."""
@@ -193,7 +201,11 @@ def _rows(
         rows = rows.filter(visible_posts(viewer, filters, "post__"))
         if whole:
             return rows.select_related("post", *(f"post__{r}" for r in RENDER_RELATIONS))
-        return rows.values_list("id", *(f"post__{field}" for field in STAMP_FIELDS))
+        fields = ["id", *(f"post__{field}" for field in STAMP_FIELDS)]
+        if mention_versions:
+            rows = rows.annotate(mentioned=_mentioned_versions("post__"))
+            fields.append("mentioned")
+        return rows.values_list(*fields)
     if kind == "global":
         posts = Post.objects.filter(repost_of__isnull=True)
         if humans_only:
@@ -211,7 +223,22 @@ def _rows(
     else:
         raise ValueError(f"no stream of kind {kind!r}")
     posts = posts.visible_to(viewer, filters)
-    return posts.for_rendering() if whole else posts.values_list("id", *STAMP_FIELDS)
+    if whole:
+        return posts.for_rendering()
+    if mention_versions:
+        posts = posts.annotate(mentioned=_mentioned_versions(""))
+        return posts.values_list("id", *STAMP_FIELDS, "mentioned")
+    return posts.values_list("id", *STAMP_FIELDS)
+
+
+def _mentioned_versions(prefix: str) -> Subquery:
+    """The sum of the versions of the users the shown post (a repost's original) mentions:
+    which users a post mentions changes only with the post, and a version only grows, so any
+    change to any of them (a profile, a suspension) changes the sum."""
+    shown = Coalesce(OuterRef(f"{prefix}repost_of_id"), OuterRef(f"{prefix}id"))
+    mentions = PostMention.objects.filter(post_id=shown).order_by()
+    total = mentions.values("post_id").annotate(total=Sum("user__version")).values("total")
+    return Subquery(total[:1], output_field=BigIntegerField())
 
 
 # The marker's fields, read with the page when the cursor does not need it first.
@@ -269,7 +296,13 @@ def _resolve(cursor: Cursor, marker: StreamMarker | None, stream: Stream, viewer
 
 
 def page(
-    viewer: User | None, stream: Stream, filters: PostFilters, cursor: Cursor, *, whole=False
+    viewer: User | None,
+    stream: Stream,
+    filters: PostFilters,
+    cursor: Cursor,
+    *,
+    whole: bool = False,
+    mention_versions: bool = False,
 ) -> StreamPage:
     """A page of ``stream`` as ``viewer`` sees it: its entries (ids and versions, for the
     rendered-post cache), or with ``whole`` its posts already read (for a rendering the cache
@@ -295,6 +328,7 @@ def page(
         filters=filters,
         signed_in=signed_in,
         whole=whole,
+        mention_versions=mention_versions and not whole,
     )
     values = {}
     if signed_in:
