@@ -52,10 +52,14 @@ def cacheable(dialect: Dialect, options: ReadOptions) -> bool:
     )
 
 
-def cache_key(dialect: Dialect, options: ReadOptions, entry: PageEntry) -> str:
+def key_prefix(dialect: Dialect, options: ReadOptions) -> str:
+    """What a rendering depends on besides its rows: the dialect and the rendering options."""
     shape = "".join("1" if getattr(options, name) else "0" for name in SHAPE_FIELDS)
-    stamp = ":".join("" if value is None else str(value) for value in entry.stamp)
-    return f"post:{dialect.name}:{shape}:{stamp}"
+    return f"post:{dialect.name}:{shape}:"
+
+
+def cache_key(prefix: str, entry: PageEntry) -> str:
+    return prefix + ":".join(map(str, entry.stamp))
 
 
 def render_page(
@@ -64,7 +68,10 @@ def render_page(
     """The page's posts as ``dialect.render_posts`` renders them for ``viewer``."""
     if not cacheable(dialect, options):
         return dialect.render_posts(read_posts(entries), viewer, options)
-    keys = [cache_key(dialect, options, entry) for entry in entries]
+    if not entries:
+        return []  # a client polling with since_id, mostly
+    prefix = key_prefix(dialect, options)
+    keys = [cache_key(prefix, entry) for entry in entries]
     try:
         found = cache.get_many(keys)
     except Exception:  # the cache (Redis) is down: render everything, as without a cache
@@ -78,7 +85,8 @@ def render_page(
         else:
             missing.append(entry)
     if missing:
-        by_id.update(_render_for_no_one(dialect, missing, options, store=keys is not None))
+        stored = prefix if keys is not None else None
+        by_id.update(_render_for_no_one(dialect, missing, options, stored))
     context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
@@ -102,20 +110,20 @@ def _post_ids(entries: list[PageEntry]) -> list[int]:
 
 
 def _render_for_no_one(
-    dialect: Dialect, entries: list[PageEntry], options: ReadOptions, *, store: bool
+    dialect: Dialect, entries: list[PageEntry], options: ReadOptions, prefix: str | None
 ) -> dict[int, dict]:
     """The entries' posts read (one query) and rendered for no viewer, and cached."""
     posts = read_posts(entries)
     for post in posts:
         post.pagination_id = None  # where it sits is the page's, not the post's
     fresh = list(zip(posts, dialect.render_posts(posts, None, options), strict=True))
-    if store:
+    if prefix is not None:
         # Under the page query's versions: the rows were read after it, so a rendering is
         # never older than its key says (at most newer, which no later reader's key matches).
         by_id = {entry.post_id: entry for entry in entries}
         _store(
             {
-                cache_key(dialect, options, entry): data
+                cache_key(prefix, entry): data
                 for post, data in fresh
                 if (entry := by_id[post.pk]).covers_mentions or dialect.cacheable_post(post)
             }

@@ -198,3 +198,10 @@ def test_a_suspended_accounts_token_is_refused_on_the_very_next_request(api, wor
     suspend([world["viewer"].pk])
     for path in (*STREAMS.values(), "/stream/0/config"):
         assert api.get(path, world["token"]).status_code == 401
+
+
+def test_an_empty_page_asks_the_cache_nothing(api, world, caplog):
+    newest = body(api.get(STREAMS["adn"], world["token"]))[0]["pagination_id"]
+    caplog.clear()
+    assert body(api.get(STREAMS["adn"], world["token"], since_id=newest)) == []
+    assert not [r for r in caplog.records if r.name == "adn_api.rendered"]
