@@ -138,3 +138,30 @@ def test_a_hashtag_stream_costs_the_same_queries_for_any_page_size(
 ):
     posts = read(api, world, "/stream/0/posts/tag/daily", count, django_assert_max_num_queries)
     assert all("#daily" in p["text"] for p in posts)
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_pnuts_personal_stream_costs_the_same_queries_for_any_page_size(
+    api, world, django_assert_max_num_queries, count
+):
+    path = "/v1/posts/streams/me"
+    for queries in (TOKEN_QUERIES + PAGE_QUERIES, TOKEN_QUERIES + CACHED_PAGE_QUERIES):
+        with django_assert_max_num_queries(queries):
+            response = api.get(path, world.token, count=count)
+        assert response.status_code == 200 and len(response.json()["data"]) == count
+
+
+# diaspora shows the people a post mentions as they now are: read once more for a page whose
+# posts are not cached yet and mention someone (here every original mentions the viewer).
+DIASPORA_MENTIONED_PEOPLE = 1
+
+
+@pytest.mark.parametrize("per_page", [20, 100])
+def test_diasporas_main_stream_costs_the_same_queries_for_any_page_size(
+    api, world, django_assert_max_num_queries, per_page
+):
+    cold = TOKEN_QUERIES + PAGE_QUERIES + DIASPORA_MENTIONED_PEOPLE
+    for queries in (cold, TOKEN_QUERIES + CACHED_PAGE_QUERIES):
+        with django_assert_max_num_queries(queries):
+            response = api.get("/api/v1/streams/main", world.token, per_page=per_page)
+        assert response.status_code == 200 and len(response.json()) == per_page
