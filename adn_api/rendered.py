@@ -24,8 +24,11 @@ whole each time, as before.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from dataclasses import fields
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,10 +55,32 @@ def cacheable(dialect: Dialect, options: ReadOptions) -> bool:
     )
 
 
+@functools.cache
+def code_signature() -> str:
+    """A digest of the server's code and the settings renderings show (``PUBLIC_URL``): a
+    deployment that changes how a post is rendered (a dialect's new shape) never reads the
+    renderings of the code before it. Any change of code gives a new one, which costs a cold
+    cache once, never a stale answer."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{settings.PUBLIC_URL} {settings.PUBLIC_HOST}".encode())
+    root = Path(settings.BASE_DIR)
+    apps = sorted(p for p in root.iterdir() if (p / "__init__.py").exists())
+    for app in apps:
+        if app.name in NOT_RENDERING:
+            continue
+        for path in sorted(app.rglob("*.py")):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+NOT_RENDERING = {"tests"}
+
+
 def key_prefix(dialect: Dialect, options: ReadOptions) -> str:
-    """What a rendering depends on besides its rows: the dialect and the rendering options."""
+    """What a rendering depends on besides its rows: the code, the dialect and the options."""
     shape = "".join("1" if getattr(options, name) else "0" for name in SHAPE_FIELDS)
-    return f"post:{dialect.name}:{shape}:"
+    return f"post:{code_signature()}:{dialect.name}:{shape}:"
 
 
 def cache_key(prefix: str, entry: PageEntry) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from oauth2_provider.models import get_access_token_model
 
+from adn_api.rendered import code_signature
 from posts.models import Post
 from posts.services.posting import create_post, delete_post
 from posts.services.stars import star
@@ -205,3 +206,16 @@ def test_an_empty_page_asks_the_cache_nothing(api, world, caplog):
     caplog.clear()
     assert body(api.get(STREAMS["adn"], world["token"], since_id=newest)) == []
     assert not [r for r in caplog.records if r.name == "adn_api.rendered"]
+
+
+def test_renderings_made_under_other_settings_are_never_read(api, world, settings):
+    """The key carries a digest of the code and of PUBLIC_URL (shown in ``canonical_url``): a
+    deployment that renders otherwise starts from an empty cache instead of old shapes."""
+    old = read_all(api, world["token"])["adn"][0]["canonical_url"]
+    settings.PUBLIC_URL = "https://elsewhere.example"
+    code_signature.cache_clear()
+    try:
+        new = read_all(api, world["token"])["adn"][0]["canonical_url"]
+    finally:
+        code_signature.cache_clear()
+    assert old != new and new.startswith("https://elsewhere.example/")
