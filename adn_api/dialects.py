@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
+from diaspora.serializers import add_diaspora_viewer_flags, posts_to_diaspora, shows_only_its_rows
 from pnut.renderers import PnutRenderer
-from pnut.serializers import TO_PNUT_MARKERS, PnutPostPage, posts_to_pnut, users_to_pnut
-from posts.serializers import PostPage, posts_to_adn
+from pnut.serializers import (
+    TO_PNUT_MARKERS,
+    PnutPostPage,
+    add_pnut_viewer_flags,
+    posts_to_pnut,
+    users_to_pnut,
+)
+from posts.serializers import PostPage, add_adn_viewer_flags, posts_to_adn
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -35,6 +42,12 @@ class Dialect:
     # (posts, viewer, ReadOptions, users) -> a page whose render() spells the posts and
     # user(u) any of those users, all on one query of viewer relations.
     post_page: Callable | None = None
+    # (rendered post, viewer context, streams.services.page.PageEntry): adds to a post
+    # ``render_posts`` made for no one what it shows this viewer on this page (its relations,
+    # ``pagination_id``); adn_api/rendered.py caches the rest.
+    add_viewer_flags: Callable | None = None
+    # (post) -> whether its rendering shows only the rows whose versions key the cache
+    cacheable_post: Callable = lambda post: True
     ignores_bad_count: bool = False  # pnut ignores a count out of range; App.net refuses it
     # The dialect's name for a stream marker kept under another (pnut: "personal").
     marker_names: Mapping[str, str] = field(default_factory=dict)
@@ -45,7 +58,15 @@ class Dialect:
 
 # App.net sent the granted scopes in X-OAuth-Scopes too (its authentication docs).
 ADN = Dialect(
-    "adn", prefixes.ADN, ADNRenderer, envelope_refusal, posts_to_adn, users_to_adn, True, PostPage
+    "adn",
+    prefixes.ADN,
+    ADNRenderer,
+    envelope_refusal,
+    posts_to_adn,
+    users_to_adn,
+    True,
+    post_page=PostPage,
+    add_viewer_flags=lambda data, context, entry: add_adn_viewer_flags(data, context, entry.id),
 )
 PNUT = Dialect(
     "pnut",
@@ -55,11 +76,22 @@ PNUT = Dialect(
     posts_to_pnut,
     users_to_pnut,
     True,
-    PnutPostPage,
+    post_page=PnutPostPage,
+    add_viewer_flags=lambda data, context, entry: add_pnut_viewer_flags(data, context, entry.id),
     ignores_bad_count=True,
     marker_names=TO_PNUT_MARKERS,
 )
-DIASPORA = Dialect("diaspora", prefixes.DIASPORA, DiasporaRenderer, diaspora_refusal)
+DIASPORA = Dialect(
+    "diaspora",
+    prefixes.DIASPORA,
+    DiasporaRenderer,
+    diaspora_refusal,
+    posts_to_diaspora,
+    add_viewer_flags=lambda data, context, entry: add_diaspora_viewer_flags(
+        data, context, entry.post_id, entry.user_ids[0]
+    ),
+    cacheable_post=shows_only_its_rows,
+)
 DIALECTS = (ADN, PNUT, DIASPORA)
 
 

@@ -43,6 +43,8 @@ GRANTED_ALSO_BY = {
     "write_post": {"public:modify"},
     "public:modify": {"write_post"},
     "interactions": {"write_post"},
+    # diaspora's main stream is the personal stream, which ADN's stream scope opens too.
+    "public:read": {"stream"},
     "conversations": {"messages"},
     "messages": {"conversations"},
     # pnut: write_post may create, answer and attach polls; polls manages them.

@@ -217,7 +217,7 @@ if REDIS_URL:
             "BACKEND": (
                 "core.redis_clients.ClusterRedisCache"
                 if REDIS_URL.startswith("redis+cluster://")
-                else "django.core.cache.backends.redis.RedisCache"
+                else "core.redis_clients.PooledRedisCache"
             ),
             "LOCATION": REDIS_URL,
             # Django's own default (no prefix) unless set: several users of one Redis database
@@ -232,6 +232,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long a rendered post stays in the cache (adn_api/rendered.py). Its key changes with every
+# change of what it shows, so this only bounds the memory old renderings hold.
+RENDERED_POST_SECONDS = int(os.environ.get("RENDERED_POST_SECONDS", str(24 * 3600)))
 
 # Prepended to the repost dedupe's keys (streams/dedupe.py) in REDIS_URL; none unless set.
 REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")

@@ -33,6 +33,7 @@ from .envelope import enveloped
 from .errors import NotFound
 from .pagination import page_meta, read_cursor
 from .permissions import ANY_TOKEN, PUBLIC
+from .rendered import cacheable, render_page
 from .serializers import config_object, token_to_adn
 
 
@@ -108,12 +109,14 @@ class ApiView(APIView):
     def stream_response(self, stream: Stream, **defaults: bool) -> Response:
         """A page of a post stream (``streams.services.page``) with its meta and marker."""
         options = self.options_for(**defaults)
-        result = page(self.viewer, stream, options.filters, read_cursor(self.request))
-        meta = page_meta(result.posts, result.more)
+        whole = not cacheable(self.dialect, options)
+        cursor = read_cursor(self.request)
+        result = page(self.viewer, stream, options.filters, cursor, whole=whole)
+        meta = page_meta(result.entries, result.more)
         if result.marker_name:
             marker = marker_data(result.marker, result.marker_name)
             meta["marker"] = {**marker, "name": self.dialect.marker_name(marker["name"])}
-        return enveloped(self.posts_data(result.posts, options), meta)
+        return enveloped(render_page(self.dialect, result.entries, self.viewer, options), meta)
 
     def source(self):
         """The app a new post is made with (its ``source``)."""

@@ -111,13 +111,17 @@ class DiasporaPage(PostPage):
         return [person(user) for user in users if user is not None]
 
     def own_state(self, post: Post) -> dict:
-        has = self.context.has
+        return self.own_state_in(self.context, post)
+
+    @staticmethod
+    def own_state_in(context, post: Post) -> dict:
+        has = context.has
         reshared = has("you_reposted", post.pk)
         return {
             "liked": has("you_starred", post.pk),
             "reshared": reshared,
             "reshated": reshared,  # the seed's spelling; "reshared" is diaspora's code's
-            "subscribed": participates(self.context, post),
+            "subscribed": participates(context, post),
             "reported": has("you_reported", post.pk),
         }
 
@@ -166,6 +170,26 @@ class DiasporaPage(PostPage):
             },
             "reported": self.context.has("you_reported", reply.pk),
         }
+
+
+def posts_to_diaspora(posts: list[Post], viewer, options: ReadOptions) -> list[dict]:
+    page = DiasporaPage(posts, viewer)
+    return [page.post(post) for post in page.posts]
+
+
+def shows_only_its_rows(post: Post) -> bool:
+    """Whether a post's diaspora rendering shows nothing but its rows, its author's and app's
+    (and a reshare's root's): not so with mentions, whose people are shown as they now are."""
+    shown = post.repost_of if post.repost_of_id else post
+    return not mentioned_ids(shown.entities or {})
+
+
+def add_diaspora_viewer_flags(data: dict, context, post_id: int, author_id: int) -> None:
+    """Into a post rendered for no one (``posts_to_diaspora(posts, None, …)``), the viewer's
+    ``own_interaction_state``, as ``DiasporaPage.own_state`` words it."""
+    data["own_interaction_state"] = DiasporaPage.own_state_in(
+        context, Post(pk=post_id, user_id=author_id)
+    )
 
 
 def numbered_guid(pk: int) -> str:

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from adn_api.dialects import DIASPORA
 from adn_api.views import UnknownRouteView
 
-from . import notifications, photos, search, views
+from . import notifications, photos, search, streams, views
 
 urlpatterns = [
     path("posts", views.PostsView.as_view()),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("notifications", notifications.NotificationsView.as_view()),
     path("notifications/<str:guid>", notifications.NotificationView.as_view()),
     path("photos", photos.PhotosView.as_view()),
+    path("streams/main", streams.MainStreamView.as_view()),
     path("photos/<str:guid>", photos.PhotoView.as_view()),
     path("search/users", search.SearchUsersView.as_view()),
     path("search/posts", search.SearchPostsView.as_view()),

@@ -21,9 +21,9 @@ from adn_api.serializers import token_to_adn
 from entities.core import ParsedText
 from posts.models import Post
 from posts.options import ReadOptions
-from posts.serializers import PostPage
+from posts.serializers import PostPage, post_viewer_flags
 from users.models import User
-from users.serializers import add_user_annotations, user_to_adn
+from users.serializers import add_user_annotations, user_to_adn, user_viewer_flags
 from users.services.presence import presence_of
 from users.services.viewer import ViewerContext
 
@@ -303,6 +303,26 @@ class PnutPostPage:
 
 def posts_to_pnut(posts: list[Post], viewer, options: ReadOptions) -> list[dict]:
     return PnutPostPage(posts, viewer, options).render()
+
+
+def add_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> None:
+    """Into a post rendered for no one (``posts_to_pnut(posts, None, …)``), what ``_from_adn``
+    adds for a signed-in viewer (the acted-on post's flags, a repost's being its original's,
+    and the author's relations, ``VIEWER_KEYS``) and where it is on the page."""
+    if pagination_id is not None:
+        data["pagination_id"] = str(pagination_id)
+    if not context.authenticated:
+        return
+    acted_on = data.get("repost_of", data)
+    flags = post_viewer_flags(int(acted_on["id"]), context)
+    data["you_bookmarked"] = flags["you_starred"]
+    data["you_reposted"] = flags["you_reposted"]
+    user = data["user"]
+    if isinstance(user, dict):  # include_user=0: only the id
+        user_flags = user_viewer_flags(int(user["id"]), context)
+        user.update({key: user_flags[key] for key in VIEWER_KEYS})
+    if "repost_of" in data:
+        add_pnut_viewer_flags(data["repost_of"], context)
 
 
 def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:

@@ -21,7 +21,7 @@ from entities.options import EntityOptions
 from files.services.annotations import expand
 from places.services import annotations as place_annotations
 from users.models import Follow, visible_users
-from users.serializers import user_to_adn
+from users.serializers import user_to_adn, user_viewer_flags
 from users.services.viewer import ViewerContext
 
 from .models import Post, Star
@@ -135,8 +135,7 @@ class PostPage:
             if options.post_html:
                 data["html"] = post.html
         if self.context.authenticated:
-            data["you_starred"] = self.context.has("you_starred", post.pk)
-            data["you_reposted"] = self.context.has("you_reposted", post.pk)
+            data.update(post_viewer_flags(post.pk, self.context))
         if options.post_annotations:
             data["annotations"] = [] if deleted else self.annotations.get(post.pk, [])
         if options.starred_by:
@@ -152,6 +151,27 @@ class PostPage:
 
 def posts_to_adn(posts: list[Post], viewer, options: ReadOptions) -> list[dict]:
     return PostPage(posts, viewer, options).render()
+
+
+def post_viewer_flags(post_id: int, context: ViewerContext) -> dict[str, bool]:
+    """The viewer's relations to a post, as ADN's post object shows them (signed in only)."""
+    return {
+        "you_starred": context.has("you_starred", post_id),
+        "you_reposted": context.has("you_reposted", post_id),
+    }
+
+
+def add_adn_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> None:
+    """Into a post rendered for no one (``posts_to_adn(posts, None, …)``), what ``adn`` adds
+    for a signed-in viewer (their relations to it, its author and a repost's original) and
+    where it is on the page."""
+    if context.authenticated:
+        data.update(post_viewer_flags(int(data["id"]), context))
+        data["user"].update(user_viewer_flags(int(data["user"]["id"]), context))
+        if "repost_of" in data:
+            add_adn_viewer_flags(data["repost_of"], context)
+    if pagination_id is not None:
+        data["pagination_id"] = str(pagination_id)
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""Every post stream costs the same few SQL queries for a page of 20 and a page of 200: the token,
-the marker or the user the URL names, the page itself (reposts with their originals, authors and
-apps joined in), and the viewer's relationships to what is on it."""
+"""Every post stream costs the same few SQL queries for a page of 20 and a page of 200: the token
+(and the user the URL names, if it names one), then the page itself in at most three: its posts'
+ids and versions (with the stream's marker), the posts the rendered-post cache does not hold yet
+(reposts with their originals, authors and apps joined in; none once it holds them), and the
+viewer's relationships to what is on it."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from .post_support import ok
 
 pytestmark = pytest.mark.django_db
 
-STREAM_QUERIES = 4
+TOKEN_QUERIES = 1
+PAGE_QUERIES = 3  # ids (and marker), the posts not yet cached, the viewer's context
+CACHED_PAGE_QUERIES = 2  # every post cached: ids (and marker), the viewer's context
 ORIGINALS = 205  # more than the largest page, in every stream below
 
 
@@ -64,11 +68,16 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 
 def read(
-    api, world: World, path: str, count: int, django_assert_max_num_queries, queries=STREAM_QUERIES
+    api, world: World, path: str, count: int, django_assert_max_num_queries, names_a_user=False
 ) -> list[dict]:
-    with django_assert_max_num_queries(queries):
+    """The page read twice: first with the rendered-post cache empty, then from it."""
+    lookups = TOKEN_QUERIES + (1 if names_a_user else 0)
+    with django_assert_max_num_queries(lookups + PAGE_QUERIES):
         posts = ok(api.get(path, world.token, count=count))
     assert len(posts) == count
+    with django_assert_max_num_queries(lookups + CACHED_PAGE_QUERIES):
+        again = ok(api.get(path, world.token, count=count))
+    assert again == posts
     return posts
 
 
@@ -106,9 +115,7 @@ def test_a_users_posts_cost_the_same_queries_for_any_page_size(
     api, world, django_assert_max_num_queries, count
 ):
     path = f"/stream/0/users/{world.friend.pk}/posts"
-    # One more than a stream of the viewer's own: the user named in the URL, besides the
-    # viewer's user:ID marker of their posts.
-    posts = read(api, world, path, count, django_assert_max_num_queries, STREAM_QUERIES + 1)
+    posts = read(api, world, path, count, django_assert_max_num_queries, names_a_user=True)
     assert_reposts_embed_their_originals(posts)
     assert {p["user"]["id"] for p in posts} == {str(world.friend.pk)}
     assert all(p["user"]["you_follow"] for p in posts)
@@ -121,7 +128,7 @@ def test_mentions_cost_the_same_queries_for_any_page_size(
 ):
     user = str(world.viewer.pk) if who == "id" else who
     path = f"/stream/0/users/{user}/mentions"
-    posts = read(api, world, path, count, django_assert_max_num_queries)
+    posts = read(api, world, path, count, django_assert_max_num_queries, names_a_user=who != "me")
     assert all("@viewer" in p["text"] for p in posts)
 
 
@@ -131,3 +138,31 @@ def test_a_hashtag_stream_costs_the_same_queries_for_any_page_size(
 ):
     posts = read(api, world, "/stream/0/posts/tag/daily", count, django_assert_max_num_queries)
     assert all("#daily" in p["text"] for p in posts)
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_pnuts_personal_stream_costs_the_same_queries_for_any_page_size(
+    api, world, django_assert_max_num_queries, count
+):
+    path = "/v1/posts/streams/me"
+    # pnut renders its users with their client counts: one query more while not cached.
+    for queries in (TOKEN_QUERIES + PAGE_QUERIES + 1, TOKEN_QUERIES + CACHED_PAGE_QUERIES):
+        with django_assert_max_num_queries(queries):
+            response = api.get(path, world.token, count=count)
+        assert response.status_code == 200 and len(response.json()["data"]) == count
+
+
+# diaspora shows the people a post mentions as they now are: read once more for a page whose
+# posts are not cached yet and mention someone (here every original mentions the viewer).
+DIASPORA_MENTIONED_PEOPLE = 1
+
+
+@pytest.mark.parametrize("per_page", [20, 100])
+def test_diasporas_main_stream_costs_the_same_queries_for_any_page_size(
+    api, world, django_assert_max_num_queries, per_page
+):
+    cold = TOKEN_QUERIES + PAGE_QUERIES + DIASPORA_MENTIONED_PEOPLE
+    for queries in (cold, TOKEN_QUERIES + CACHED_PAGE_QUERIES):
+        with django_assert_max_num_queries(queries):
+            response = api.get("/api/v1/streams/main", world.token, per_page=per_page)
+        assert response.status_code == 200 and len(response.json()) == per_page

@@ -66,14 +66,23 @@ def user_to_adn(user: User, context: ViewerContext, *, include_html: bool = True
     if pagination_id := getattr(user, "pagination_id", None):
         data["pagination_id"] = str(pagination_id)
     if context.authenticated:
-        is_self = context.viewer.pk == user.pk
-        data["follows_you"] = context.has("follows_you", user.pk)
-        data["you_follow"] = context.has("you_follow", user.pk)
-        data["you_muted"] = context.has("you_muted", user.pk)
-        data["you_blocked"] = context.has("you_blocked", user.pk)
-        data["you_can_follow"] = not is_self and not data["you_blocked"]
-        data["you_can_subscribe"] = not is_self
+        data.update(user_viewer_flags(user.pk, context))
     return data
+
+
+def user_viewer_flags(user_id: int, context: ViewerContext) -> dict[str, bool]:
+    """The viewer's relations to a user, as ADN's user object shows them (signed in only); also
+    merged into cached renderings (adn_api/rendered.py)."""
+    is_self = context.viewer.pk == user_id
+    blocked = context.has("you_blocked", user_id)
+    return {
+        "follows_you": context.has("follows_you", user_id),
+        "you_follow": context.has("you_follow", user_id),
+        "you_muted": context.has("you_muted", user_id),
+        "you_blocked": blocked,
+        "you_can_follow": not is_self and not blocked,
+        "you_can_subscribe": not is_self,
+    }
 
 
 def users_to_adn(users: list[User], viewer, options) -> list[dict]:

@@ -79,6 +79,9 @@ class Post(models.Model):
     num_replies = models.PositiveIntegerField(default=0)
     num_stars = models.PositiveIntegerField(default=0)
     num_reposts = models.PositiveIntegerField(default=0)
+    # Raised by the database on every UPDATE of the row (core/row_versions.py): the rendered-post
+    # cache's key (adn_api/rendered.py). Never set it; any write raises it.
+    version = models.BigIntegerField(db_default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

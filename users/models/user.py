@@ -83,6 +83,9 @@ class User(AbstractUser):
     following_count = models.PositiveIntegerField(default=0)
     posts_count = models.PositiveIntegerField(default=0)
     stars_count = models.PositiveIntegerField(default=0)
+    # Raised by the database on every UPDATE of the row (core/row_versions.py): part of the key
+    # of every cached rendering of their posts (adn_api/rendered.py).
+    version = models.BigIntegerField(db_default=0, editable=False)
 
     objects = ADNUserManager()
 

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Model
+from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 from posts.models import Post, PostHashtag, PostMention
@@ -112,8 +113,10 @@ def every_column(
     """The given columns plus every other one at its field's default: COPY and raw INSERTs get
     no help from Django with the rest (NOT NULL columns without a database default)."""
     rest = [
-        f for f in model._meta.concrete_fields if f.attname not in attnames and not f.primary_key
-    ]
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in attnames and not f.primary_key and f.db_default is NOT_PROVIDED
+    ]  # a column with a database default (a row's ``version``) gets it there
     defaults = tuple(f.get_default() for f in rest)
     return attnames + [f.attname for f in rest], (row + defaults for row in rows)
 

@@ -1,0 +1,163 @@
+"""Rendered posts, cached: a stream page is its post ids, the cached renderings, and the viewer.
+
+A post's rendering in a dialect is mostly the same for every viewer: its text, html, entities,
+source, author and counters. Only a few keys depend on who asks (``you_starred``,
+``you_follow``…, diaspora's ``own_interaction_state``) and where (``pagination_id``). So a page
+(``streams.services.page``) reads only its posts' ids and the versions of the rows each shows
+(``PageEntry.stamp``: the post, its author, its app, and a repost's original's); the renderings
+are cached under those versions, and whatever a cache lacks is read (one query) and rendered by
+the dialect's own ``render_posts`` for no viewer, then stored. The viewer's part is added from
+the page's one viewer-context query by the dialect's ``add_viewer_flags``.
+
+Why a stale rendering is never served: the database raises a row's ``version`` on every UPDATE
+of the row (``core.row_versions``), so any change to a post (edit, delete, counters), its author
+(profile, counters, suspension) or its app gives a new key; which posts a page holds (blocks,
+mutes, suspensions, deletions) is decided by the page query, never by the cache. Old entries
+expire (``RENDERED_POST_SECONDS``) or are evicted by Redis' memory policy.
+
+The cache is Django's (``CACHES["default"]``): Redis in production (``core.redis_clients``),
+process memory on the embedded default. A page costs one ``get_many`` (one round trip), and a
+``set_many`` when some posts were missing. Options whose values are not the post's own rows
+(annotations with their files' signed URLs, samples of starrers and reposters) are rendered
+whole each time, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from dataclasses import fields
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+from posts.options import ReadOptions
+from posts.services.relations import post_relations
+from streams.services.page import PageEntry, read_posts
+from users.services.viewer import ViewerContext
+
+from .dialects import Dialect
+
+logger = logging.getLogger(__name__)
+
+# Options whose values are not in the rows the stamp covers: such pages are not cached.
+UNCACHED_OPTIONS = ("post_annotations", "user_annotations", "starred_by", "reposters")
+SHAPE_FIELDS = tuple(
+    f.name for f in fields(ReadOptions) if f.name != "filters" and f.name not in UNCACHED_OPTIONS
+)
+
+
+def cacheable(dialect: Dialect, options: ReadOptions) -> bool:
+    return dialect.add_viewer_flags is not None and not any(
+        getattr(options, name) for name in UNCACHED_OPTIONS
+    )
+
+
+@functools.cache
+def code_signature() -> str:
+    """A digest of the server's code and the settings renderings show (``PUBLIC_URL``): a
+    deployment that changes how a post is rendered (a dialect's new shape) never reads the
+    renderings of the code before it. Any change of code gives a new one, which costs a cold
+    cache once, never a stale answer."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{settings.PUBLIC_URL} {settings.PUBLIC_HOST}".encode())
+    root = Path(settings.BASE_DIR)
+    apps = sorted(p for p in root.iterdir() if (p / "__init__.py").exists())
+    for app in apps:
+        if app.name in NOT_RENDERING:
+            continue
+        for path in sorted(app.rglob("*.py")):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+NOT_RENDERING = {"tests"}
+
+
+def key_prefix(dialect: Dialect, options: ReadOptions) -> str:
+    """What a rendering depends on besides its rows: the code, the dialect and the options."""
+    shape = "".join("1" if getattr(options, name) else "0" for name in SHAPE_FIELDS)
+    return f"post:{code_signature()}:{dialect.name}:{shape}:"
+
+
+def cache_key(prefix: str, entry: PageEntry) -> str:
+    return prefix + ":".join(map(str, entry.stamp))
+
+
+def render_page(
+    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions
+) -> list[dict]:
+    """The page's posts as ``dialect.render_posts`` renders them for ``viewer``."""
+    if not cacheable(dialect, options):
+        return dialect.render_posts(read_posts(entries), viewer, options)
+    if not entries:
+        return []  # a client polling with since_id, mostly
+    prefix = key_prefix(dialect, options)
+    keys = [cache_key(prefix, entry) for entry in entries]
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # the cache (Redis) is down: render everything, as without a cache
+        logger.warning("rendered-post cache unreachable", exc_info=True)
+        found, keys = {}, None
+    by_id: dict[int, dict] = {}
+    missing = []
+    for entry, key in zip(entries, keys or entries, strict=True):
+        if keys is not None and key in found:
+            by_id[entry.post_id] = found[key]
+        else:
+            missing.append(entry)
+    if missing:
+        stored = prefix if keys is not None else None
+        by_id.update(_render_for_no_one(dialect, missing, options, stored))
+    context = ViewerContext.load(
+        viewer,
+        (user_id for entry in entries for user_id in entry.user_ids),
+        _post_ids(entries),
+        post_relations,
+    )
+    rendered = []
+    for entry in entries:
+        data = by_id.get(entry.post_id)
+        if data is None:
+            continue  # removed between the page's query and the read of its rows
+        dialect.add_viewer_flags(data, context, entry)
+        rendered.append(data)
+    return rendered
+
+
+def _post_ids(entries: list[PageEntry]) -> list[int]:
+    ids = [entry.post_id for entry in entries]
+    ids += [entry.repost_of_id for entry in entries if entry.repost_of_id is not None]
+    return ids
+
+
+def _render_for_no_one(
+    dialect: Dialect, entries: list[PageEntry], options: ReadOptions, prefix: str | None
+) -> dict[int, dict]:
+    """The entries' posts read (one query) and rendered for no viewer, and cached."""
+    posts = read_posts(entries)
+    for post in posts:
+        post.pagination_id = None  # where it sits is the page's, not the post's
+    fresh = list(zip(posts, dialect.render_posts(posts, None, options), strict=True))
+    if prefix is not None:
+        # Under the page query's versions: the rows were read after it, so a rendering is
+        # never older than its key says (at most newer, which no later reader's key matches).
+        by_id = {entry.post_id: entry for entry in entries}
+        _store(
+            {
+                cache_key(prefix, entry): data
+                for post, data in fresh
+                if (entry := by_id[post.pk]).covers_mentions or dialect.cacheable_post(post)
+            }
+        )
+    return {post.pk: data for post, data in fresh}
+
+
+def _store(renderings: dict[str, dict]) -> None:
+    try:
+        cache.set_many(renderings, settings.RENDERED_POST_SECONDS)
+    except Exception:
+        logger.warning("rendered-post cache unreachable", exc_info=True)
