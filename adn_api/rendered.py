@@ -43,7 +43,9 @@ from .dialects import Dialect
 logger = logging.getLogger(__name__)
 
 # Options whose values are not in the rows the stamp covers: such pages are not cached.
-UNCACHED_OPTIONS = ("post_annotations", "user_annotations", "starred_by", "reposters")
+# Renderings these options ask for show rows no version keys (presence: pnut's include_presence,
+# a status that changes without its user's row), so they are made afresh.
+UNCACHED_OPTIONS = ("post_annotations", "user_annotations", "starred_by", "reposters", "presence")
 SHAPE_FIELDS = tuple(
     f.name for f in fields(ReadOptions) if f.name != "filters" and f.name not in UNCACHED_OPTIONS
 )

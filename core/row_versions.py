@@ -10,6 +10,9 @@ in a trigger, not the code: a new write path gets it for free.
 ``bump_version_on_update(table)`` is the migration operation that installs the trigger
 (PostgreSQL: ``BEFORE UPDATE``, ``version := OLD.version + 1``, whatever the statement set;
 SQLite: an ``AFTER UPDATE`` that raises it unless the statement already did).
+``bump_owner_on_change(table, column, owner_table)`` raises the version of the row another
+table's rows belong to when one of them is added, removed or moved: a user's rendering shows
+how many apps they made (pnut's ``counts.clients``).
 """
 
 from __future__ import annotations
@@ -56,5 +59,57 @@ def bump_version_on_update(table: str) -> migrations.RunPython:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(table)} ON {table}")
         else:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(table)}")
+
+    return migrations.RunPython(install, remove)
+
+
+OWNER_FUNCTION = """
+CREATE OR REPLACE FUNCTION core_bump_owner_version() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    sql text := 'UPDATE ' || quote_ident(TG_ARGV[0]) || ' SET version = version + 1 WHERE id = $1';
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        EXECUTE sql USING (to_jsonb(OLD) ->> TG_ARGV[1])::bigint;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        EXECUTE sql USING (to_jsonb(NEW) ->> TG_ARGV[1])::bigint;
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def bump_owner_on_change(table: str, column: str, owner_table: str) -> migrations.RunPython:
+    """The migration operation that raises ``owner_table``'s row version whenever a row of
+    ``table`` naming it in ``column`` is inserted, deleted or moved to another owner."""
+    name = f"{table}_owner_version"
+    events = {"INSERT": ("NEW",), "DELETE": ("OLD",), f"UPDATE OF {column}": ("OLD", "NEW")}
+
+    def install(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(OWNER_FUNCTION)
+            schema_editor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {column} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION core_bump_owner_version('{owner_table}', "
+                f"'{column}')"
+            )
+        elif vendor == "sqlite":
+            for number, (event, rows) in enumerate(events.items()):
+                owners = ", ".join(f"{row}.{column}" for row in rows)
+                schema_editor.execute(
+                    f"CREATE TRIGGER {name}_{number} AFTER {event} ON {table} FOR EACH ROW "
+                    f"BEGIN UPDATE {owner_table} SET version = version + 1 "
+                    f"WHERE id IN ({owners}); END"
+                )
+        else:
+            raise NotImplementedError(f"no owner-version trigger for {vendor}")
+
+    def remove(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        else:
+            for number in range(len(events)):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{number}")
 
     return migrations.RunPython(install, remove)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from oauth2_provider.models import get_access_token_model
 
+from adn_api.oauth.tokens import create_app
 from adn_api.rendered import code_signature
 from posts.models import Post
 from posts.services.posting import create_post, delete_post
@@ -158,6 +159,16 @@ def test_an_app_rename_shows_on_the_next_read(api, world):
 
     after = assert_fresh_after(api, world, rename)
     assert any(p["source"]["name"] == "Renamed App" for p in after["adn"])
+
+
+def test_an_app_the_author_makes_shows_in_pnuts_client_count_on_the_next_read(api, world):
+    def make_app():
+        create_app("Another client", link="https://example.com", owner=world["author"])
+
+    after = assert_fresh_after(api, world, make_app)
+    author = str(world["author"].pk)
+    counts = [p["user"]["counts"]["clients"] for p in after["pnut"] if p["user"]["id"] == author]
+    assert counts and all(n == 1 for n in counts)
 
 
 def test_a_suspended_users_posts_vanish_from_cached_pages_at_once(api, world):
