@@ -28,39 +28,45 @@ END $$;
 """
 
 
-def _trigger(table: str) -> str:
-    return f"{table}_version"
+def _statements(create: dict[str, list[str]], drop: dict[str, list[str]]) -> migrations.RunPython:
+    """A migration operation running ``create``'s statements for the database's vendor, and
+    ``drop``'s to reverse it."""
+
+    def run(statements: dict[str, list[str]], schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor not in statements:
+            raise NotImplementedError(f"no row-version trigger for {vendor}")
+        for statement in statements[vendor]:
+            schema_editor.execute(statement)
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: run(create, schema_editor),
+        lambda apps, schema_editor: run(drop, schema_editor),
+    )
 
 
 def bump_version_on_update(table: str) -> migrations.RunPython:
     """The migration operation that makes every UPDATE of ``table`` raise its ``version``."""
-
-    def install(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        name = _trigger(table)
-        if vendor == "postgresql":
-            schema_editor.execute(FUNCTION)
-            schema_editor.execute(
+    name = f"{table}_version"
+    return _statements(
+        create={
+            "postgresql": [
+                FUNCTION,
                 f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} FOR EACH ROW "
-                "EXECUTE FUNCTION core_bump_row_version()"
-            )
-        elif vendor == "sqlite":
+                "EXECUTE FUNCTION core_bump_row_version()",
+            ],
             # The inner UPDATE raises it above OLD's, so the trigger does not fire for it again.
-            schema_editor.execute(
+            "sqlite": [
                 f"CREATE TRIGGER {name} AFTER UPDATE ON {table} FOR EACH ROW "
                 f"WHEN NEW.version <= OLD.version BEGIN "
                 f"UPDATE {table} SET version = OLD.version + 1 WHERE id = NEW.id; END"
-            )
-        else:
-            raise NotImplementedError(f"no row-version trigger for {vendor}")
-
-    def remove(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(table)} ON {table}")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_trigger(table)}")
-
-    return migrations.RunPython(install, remove)
+            ],
+        },
+        drop={
+            "postgresql": [f"DROP TRIGGER IF EXISTS {name} ON {table}"],
+            "sqlite": [f"DROP TRIGGER IF EXISTS {name}"],
+        },
+    )
 
 
 OWNER_FUNCTION = """
@@ -84,32 +90,23 @@ def bump_owner_on_change(table: str, column: str, owner_table: str) -> migration
     ``table`` naming it in ``column`` is inserted, deleted or moved to another owner."""
     name = f"{table}_owner_version"
     events = {"INSERT": ("NEW",), "DELETE": ("OLD",), f"UPDATE OF {column}": ("OLD", "NEW")}
-
-    def install(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(OWNER_FUNCTION)
-            schema_editor.execute(
+    return _statements(
+        create={
+            "postgresql": [
+                OWNER_FUNCTION,
                 f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {column} ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION core_bump_owner_version('{owner_table}', "
-                f"'{column}')"
-            )
-        elif vendor == "sqlite":
-            for number, (event, rows) in enumerate(events.items()):
-                owners = ", ".join(f"{row}.{column}" for row in rows)
-                schema_editor.execute(
-                    f"CREATE TRIGGER {name}_{number} AFTER {event} ON {table} FOR EACH ROW "
-                    f"BEGIN UPDATE {owner_table} SET version = version + 1 "
-                    f"WHERE id IN ({owners}); END"
-                )
-        else:
-            raise NotImplementedError(f"no owner-version trigger for {vendor}")
-
-    def remove(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        else:
-            for number in range(len(events)):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{number}")
-
-    return migrations.RunPython(install, remove)
+                f"'{column}')",
+            ],
+            "sqlite": [
+                f"CREATE TRIGGER {name}_{number} AFTER {event} ON {table} FOR EACH ROW "
+                f"BEGIN UPDATE {owner_table} SET version = version + 1 "
+                f"WHERE id IN ({', '.join(f'{row}.{column}' for row in rows)}); END"
+                for number, (event, rows) in enumerate(events.items())
+            ],
+        },
+        drop={
+            "postgresql": [f"DROP TRIGGER IF EXISTS {name} ON {table}"],
+            "sqlite": [f"DROP TRIGGER IF EXISTS {name}_{number}" for number in range(len(events))],
+        },
+    )

@@ -32,9 +32,6 @@ ALLOWED = {
     # SQLite's FTS5 table and its triggers: the module's constant names (search/fts5.py).
     ("search/fts5.py", "ensure"): "formats in the module's constant table and trigger names",
     ("search/fts5.py", "drop"): "formats in the module's constant table and trigger names",
-    # Row-version triggers: the table names the migrations give (constants in their code).
-    ("core/row_versions.py", "install"): "formats in the table a migration names",
-    ("core/row_versions.py", "remove"): "formats in the table a migration names",
 }
 
 
