@@ -32,7 +32,9 @@ class ClientProfile(models.Model):
 
     # Raised by the database on every UPDATE of the row, and of its application's
     # (core/row_versions.py, migration 0003): the key of cached posts' ``source``.
-    version = models.BigIntegerField(db_default=0, editable=False)
+    # default as well as db_default: the ORM's bulk inserts stay one UNNEST (a DEFAULT column
+    # makes them a VALUES list, whose parameters run out at some 2,000 users).
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     def __str__(self) -> str:
         return f"profile of {self.application.name}"

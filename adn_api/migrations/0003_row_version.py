@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="clientprofile",
             name="version",
-            field=models.BigIntegerField(db_default=0, editable=False),
+            field=models.BigIntegerField(default=0, db_default=0, editable=False),
         ),
         bump_version_on_update("adn_api_clientprofile"),
     ]

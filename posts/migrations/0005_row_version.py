@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="post",
             name="version",
-            field=models.BigIntegerField(db_default=0, editable=False),
+            field=models.BigIntegerField(default=0, db_default=0, editable=False),
         ),
         bump_version_on_update("posts_post"),
     ]

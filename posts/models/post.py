@@ -81,7 +81,9 @@ class Post(models.Model):
     num_reposts = models.PositiveIntegerField(default=0)
     # Raised by the database on every UPDATE of the row (core/row_versions.py): the rendered-post
     # cache's key (adn_api/rendered.py). Never set it; any write raises it.
-    version = models.BigIntegerField(db_default=0, editable=False)
+    # default as well as db_default: the ORM's bulk inserts stay one UNNEST (a DEFAULT column
+    # makes them a VALUES list, whose parameters run out at some 2,000 users).
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

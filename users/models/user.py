@@ -85,7 +85,9 @@ class User(AbstractUser):
     stars_count = models.PositiveIntegerField(default=0)
     # Raised by the database on every UPDATE of the row (core/row_versions.py): part of the key
     # of every cached rendering of their posts (adn_api/rendered.py).
-    version = models.BigIntegerField(db_default=0, editable=False)
+    # default as well as db_default: the ORM's bulk inserts stay one UNNEST (a DEFAULT column
+    # makes them a VALUES list, whose parameters run out at some 2,000 users).
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = ADNUserManager()
 
