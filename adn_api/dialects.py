@@ -46,8 +46,9 @@ class Dialect:
     # ``render_posts`` made for no one what it shows this viewer on this page (its relations,
     # ``pagination_id``); adn_api/rendered.py caches the rest.
     add_viewer_flags: Callable | None = None
-    # (post) -> whether its rendering shows only the rows whose versions key the cache
-    cacheable_post: Callable = lambda post: True
+    # (post, whether the page's stamp covers the people it mentions) -> whether its rendering
+    # shows only the rows whose versions key the cache
+    cacheable_post: Callable = lambda post, mentions_covered: True
     ignores_bad_count: bool = False  # pnut ignores a count out of range; App.net refuses it
     # The dialect's name for a stream marker kept under another (pnut: "personal").
     marker_names: Mapping[str, str] = field(default_factory=dict)

@@ -19,7 +19,8 @@ The cache is Django's (``CACHES["default"]``): Redis in production (``core.redis
 process memory on the embedded default. A page costs one ``get_many`` (one round trip), and a
 ``set_many`` when some posts were missing. Options whose values are not the post's own rows
 (annotations with their files' signed URLs, samples of starrers and reposters) are rendered
-whole each time, as before.
+whole each time, as before; so is a post whose rendering shows rows no version keys
+(``Dialect.cacheable_post``: a diaspora post's poll, its counts and the viewer's own vote).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def render_page(
             missing.append(entry)
     if missing:
         stored = prefix if keys is not None else None
-        by_id.update(_render_for_no_one(dialect, missing, options, stored))
+        by_id.update(_render_missing(dialect, missing, viewer, options, stored))
     context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
@@ -136,26 +137,26 @@ def _post_ids(entries: list[PageEntry]) -> list[int]:
     return ids
 
 
-def _render_for_no_one(
-    dialect: Dialect, entries: list[PageEntry], options: ReadOptions, prefix: str | None
+def _render_missing(
+    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions, prefix: str | None
 ) -> dict[int, dict]:
-    """The entries' posts read (one query) and rendered for no viewer, and cached."""
-    posts = read_posts(entries)
-    for post in posts:
+    """The entries' posts read (one query) and rendered: for no viewer and cached, but a post
+    whose rendering shows more than its rows (``dialect.cacheable_post``: a diaspora poll's
+    counts and the viewer's own votes) for this viewer, and not kept."""
+    by_id = {entry.post_id: entry for entry in entries}
+    shared, personal = [], []
+    for post in read_posts(entries):
         post.pagination_id = None  # where it sits is the page's, not the post's
-    fresh = list(zip(posts, dialect.render_posts(posts, None, options), strict=True))
-    if prefix is not None:
+        cacheable = dialect.cacheable_post(post, by_id[post.pk].covers_mentions)
+        (shared if cacheable else personal).append(post)
+    fresh = dict(zip(shared, dialect.render_posts(shared, None, options), strict=True))
+    if prefix is not None and fresh:
         # Under the page query's versions: the rows were read after it, so a rendering is
         # never older than its key says (at most newer, which no later reader's key matches).
-        by_id = {entry.post_id: entry for entry in entries}
-        _store(
-            {
-                cache_key(prefix, entry): data
-                for post, data in fresh
-                if (entry := by_id[post.pk]).covers_mentions or dialect.cacheable_post(post)
-            }
-        )
-    return {post.pk: data for post, data in fresh}
+        _store({cache_key(prefix, by_id[post.pk]): data for post, data in fresh.items()})
+    if personal:
+        fresh.update(zip(personal, dialect.render_posts(personal, viewer, options), strict=True))
+    return {post.pk: data for post, data in fresh.items()}
 
 
 def _store(renderings: dict[str, dict]) -> None:

@@ -15,7 +15,7 @@ from core.inputs import MAX_ID, parse_guid
 from messaging.models import Channel, ChannelAcl, Message
 from messaging.services.conversations import subject_of
 from polls.models import Poll
-from polls.services import attached_polls, chosen_options
+from polls.services import attached_polls, attached_reference, chosen_options
 from posts.models import Post, Star
 from posts.options import ReadOptions
 from posts.serializers import PostPage
@@ -177,11 +177,15 @@ def posts_to_diaspora(posts: list[Post], viewer, options: ReadOptions) -> list[d
     return [page.post(post) for post in page.posts]
 
 
-def shows_only_its_rows(post: Post) -> bool:
+def shows_only_its_rows(post: Post, mentions_covered: bool) -> bool:
     """Whether a post's diaspora rendering shows nothing but its rows, its author's and app's
-    (and a reshare's root's): not so with mentions, whose people are shown as they now are."""
+    (and a reshare's root's): not so with mentions, whose people are shown as they now are
+    (unless the page's key holds their versions), nor with a poll, whose counts and the
+    viewer's own votes are the poll's rows."""
     shown = post.repost_of if post.repost_of_id else post
-    return not mentioned_ids(shown.entities or {})
+    if attached_reference(shown.annotations):
+        return False
+    return mentions_covered or not mentioned_ids(shown.entities or {})
 
 
 def add_diaspora_viewer_flags(data: dict, context, post_id: int, author_id: int) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from polls.models import Poll, PollOption, PollResponse
 from posts.models import Post
+from users.services.graph import follow
 
 from ..pnut.support import V1, data_of
 from .support import API, diaspora_error, ok
@@ -132,3 +133,28 @@ def test_reading_the_publishing_route_is_405_in_diasporas_shape(api):
     response = api.get(f"{API}/posts")
     diaspora_error(response, 405)
     assert {m.strip() for m in response["Allow"].split(",")} == {"POST", "OPTIONS"}
+
+
+def test_the_main_stream_shows_each_viewer_the_polls_counts_and_their_own_vote(
+    api, alice, bob, token_for, django_capture_on_commit_callbacks
+):
+    # A stream page's posts come from the rendered-post cache: a poll's counts and who voted
+    # are the poll's rows, not the post's, so a post with a poll is rendered afresh.
+    follow(bob, alice)
+    with django_capture_on_commit_callbacks(execute=True):  # the post's fan-out
+        made = ok(publish(api, token_for(alice), poll=POLL))
+
+    def stream_poll(user):
+        posts = ok(api.get(f"{API}/streams/main", token_for(user)))
+        return next(p["poll"] for p in posts if p["guid"] == made["guid"])
+
+    assert stream_poll(bob)["participation_count"] == 0  # read once: cached if it could be
+    answer = made["poll"]["poll_answers"][2]["id"]
+    vote = api.post(
+        f"{API}/posts/{made['guid']}/vote", token_for(bob), data={"poll_answer": answer}
+    )
+    assert vote.status_code == 204, vote.content
+    seen = stream_poll(bob)
+    assert seen["participation_count"] == 1 and seen["already_participated"] is True
+    assert [a["own_answer"] for a in seen["poll_answers"]] == [False, False, True]
+    assert stream_poll(alice)["already_participated"] is False
