@@ -16,8 +16,10 @@ mutes, suspensions, deletions) is decided by the page query, never by the cache.
 expire (``RENDERED_POST_SECONDS``) or are evicted by Redis' memory policy.
 
 The cache is Django's (``CACHES["default"]``): Redis in production (``core.redis_clients``),
-process memory on the embedded default. A page costs one ``get_many`` (one round trip), and a
-``set_many`` when some posts were missing. Options whose values are not the post's own rows
+process memory on the embedded default. In front of Redis each process keeps the renderings it
+used last (``LocalRenderings``), so a page of posts it rendered or read before costs no round
+trip at all; a page costs at most one ``get_many``, and a ``set_many`` when some posts were
+missing. Options whose values are not the post's own rows
 (annotations with their files' signed URLs, samples of starrers and reposters) are rendered
 whole each time, as before; so is a post whose rendering shows rows no version keys
 (``Dialect.cacheable_post``: a diaspora post's poll, its counts and the viewer's own vote).
@@ -28,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import pickle
 from dataclasses import fields
 from pathlib import Path
 
@@ -90,6 +93,37 @@ def cache_key(prefix: str, entry: PageEntry) -> str:
     return prefix + ":".join(map(str, entry.stamp))
 
 
+class LocalRenderings:
+    """The renderings this process used last, in front of the shared cache (Redis): a key names
+    the versions of every row a rendering shows, so a copy here is as fresh as the shared one,
+    and reading it costs no round trip. Kept pickled, as the shared cache keeps them, so each
+    page gets its own objects to add its viewer's flags to. At most ``size`` entries; the
+    oldest goes first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: dict[str, bytes] = {}
+
+    def get_many(self, keys: list[str]) -> dict[str, dict]:
+        entries = self.entries
+        return {key: pickle.loads(entries[key]) for key in keys if key in entries}
+
+    def set_many(self, renderings: dict[str, dict]) -> None:
+        if not self.size:
+            return
+        entries = self.entries
+        for key, data in renderings.items():
+            entries[key] = pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+        while len(entries) > self.size:
+            entries.pop(next(iter(entries)), None)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+local_renderings = LocalRenderings(settings.RENDERED_POST_LOCAL_ENTRIES)
+
+
 def render_page(
     dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions
 ) -> list[dict]:
@@ -100,21 +134,24 @@ def render_page(
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
     keys = [cache_key(prefix, entry) for entry in entries]
-    try:
-        found = cache.get_many(keys)
-    except Exception:  # the cache (Redis) is down: render everything, as without a cache
-        logger.warning("rendered-post cache unreachable", exc_info=True)
-        found, keys = {}, None
+    found = local_renderings.get_many(keys)
+    if len(found) < len(keys):
+        try:
+            shared = cache.get_many([key for key in keys if key not in found])
+        except Exception:  # the cache (Redis) is down: render what this process lacks
+            logger.warning("rendered-post cache unreachable", exc_info=True)
+            shared = {}
+        local_renderings.set_many(shared)
+        found.update(shared)
     by_id: dict[int, dict] = {}
     missing = []
-    for entry, key in zip(entries, keys or entries, strict=True):
-        if keys is not None and key in found:
+    for entry, key in zip(entries, keys, strict=True):
+        if key in found:
             by_id[entry.post_id] = found[key]
         else:
             missing.append(entry)
     if missing:
-        stored = prefix if keys is not None else None
-        by_id.update(_render_missing(dialect, missing, viewer, options, stored))
+        by_id.update(_render_missing(dialect, missing, viewer, options, prefix))
     context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
@@ -138,7 +175,7 @@ def _post_ids(entries: list[PageEntry]) -> list[int]:
 
 
 def _render_missing(
-    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions, prefix: str | None
+    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions, prefix: str
 ) -> dict[int, dict]:
     """The entries' posts read (one query) and rendered: for no viewer and cached, but a post
     whose rendering shows more than its rows (``dialect.cacheable_post``: a diaspora poll's
@@ -150,7 +187,7 @@ def _render_missing(
         cacheable = dialect.cacheable_post(post, by_id[post.pk].covers_mentions)
         (shared if cacheable else personal).append(post)
     fresh = dict(zip(shared, dialect.render_posts(shared, None, options), strict=True))
-    if prefix is not None and fresh:
+    if fresh:
         # Under the page query's versions: the rows were read after it, so a rendering is
         # never older than its key says (at most newer, which no later reader's key matches).
         _store({cache_key(prefix, by_id[post.pk]): data for post, data in fresh.items()})
@@ -160,6 +197,7 @@ def _render_missing(
 
 
 def _store(renderings: dict[str, dict]) -> None:
+    local_renderings.set_many(renderings)
     try:
         cache.set_many(renderings, settings.RENDERED_POST_SECONDS)
     except Exception:

@@ -236,6 +236,11 @@ else:
 # How long a rendered post stays in the cache (adn_api/rendered.py). Its key changes with every
 # change of what it shows, so this only bounds the memory old renderings hold.
 RENDERED_POST_SECONDS = int(os.environ.get("RENDERED_POST_SECONDS", str(24 * 3600)))
+# How many rendered posts each process keeps in front of Redis (adn_api/rendered.py), ~2 kB
+# each; none on the embedded default, whose cache is process memory already.
+RENDERED_POST_LOCAL_ENTRIES = int(
+    os.environ.get("RENDERED_POST_LOCAL_ENTRIES", "4096" if REDIS_URL else "0")
+)
 
 # Prepended to the repost dedupe's keys (streams/dedupe.py) in REDIS_URL; none unless set.
 REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")

@@ -7,6 +7,7 @@ viewers; and a revoked token or a suspended account is refused on the very next 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from oauth2_provider.models import get_access_token_model
 
 from adn_api.oauth.tokens import create_app
@@ -230,3 +231,28 @@ def test_renderings_made_under_other_settings_are_never_read(api, world, setting
     finally:
         code_signature.cache_clear()
     assert old != new and new.startswith("https://elsewhere.example/")
+
+
+def test_a_process_serves_pages_from_its_own_copies_while_redis_is_down(
+    api, world, monkeypatch, django_assert_num_queries
+):
+    """Each process keeps the renderings it used last (``LocalRenderings``): a page it read
+    before is served with the shared cache unreachable without reading its posts again, and
+    still follows every change."""
+    warm = read_all(api, world["token"])
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get_many", unreachable)
+    monkeypatch.setattr(cache, "set_many", unreachable)
+    with django_assert_num_queries(4):  # and the stream's cut, as the page is short
+        assert body(api.get(STREAMS["adn"], world["token"])) == warm["adn"]
+    assert read_all(api, world["token"]) == warm
+    star(world["viewer"], world["original"])
+    starred = read_all(api, world["token"])
+    original = str(world["original"].pk)
+    assert next(p for p in starred["adn"] if p["id"] == original)["num_stars"] == 1
+    assert next(p for p in starred["adn"] if p["id"] == original)["you_starred"] is True
+    monkeypatch.undo()
+    assert starred == read_uncached(api, world["token"])
