@@ -17,7 +17,7 @@ expire (``RENDERED_POST_SECONDS``) or are evicted by Redis' memory policy.
 
 The cache is Django's (``CACHES["default"]``): Redis in production (``core.redis_clients``),
 process memory on the embedded default. In front of Redis each process keeps the renderings it
-used last (``LocalRenderings``), so a page of posts it rendered or read before costs no round
+used last (``core.local_cache``), so a page of posts it rendered or read before costs no round
 trip at all; a page costs at most one ``get_many``, and a ``set_many`` when some posts were
 missing. Options whose values are not the post's own rows
 (annotations with their files' signed URLs, samples of starrers and reposters) are rendered
@@ -37,6 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
+from core.local_cache import LocalCache
 from posts.options import ReadOptions
 from posts.services.relations import post_relations
 from streams.services.page import PageEntry, read_posts
@@ -93,35 +94,9 @@ def cache_key(prefix: str, entry: PageEntry) -> str:
     return prefix + ":".join(map(str, entry.stamp))
 
 
-class LocalRenderings:
-    """The renderings this process used last, in front of the shared cache (Redis): a key names
-    the versions of every row a rendering shows, so a copy here is as fresh as the shared one,
-    and reading it costs no round trip. Kept pickled, as the shared cache keeps them, so each
-    page gets its own objects to add its viewer's flags to. At most ``size`` entries; the
-    oldest goes first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: dict[str, bytes] = {}
-
-    def get_many(self, keys: list[str]) -> dict[str, dict]:
-        entries = self.entries
-        return {key: pickle.loads(entries[key]) for key in keys if key in entries}
-
-    def set_many(self, renderings: dict[str, dict]) -> None:
-        if not self.size:
-            return
-        entries = self.entries
-        for key, data in renderings.items():
-            entries[key] = pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
-        while len(entries) > self.size:
-            entries.pop(next(iter(entries)), None)
-
-    def clear(self) -> None:
-        self.entries.clear()
-
-
-local_renderings = LocalRenderings(settings.RENDERED_POST_LOCAL_ENTRIES)
+# The renderings this process used last, in front of the shared cache, kept pickled as the shared
+# cache keeps them: each page gets its own objects to add its viewer's flags to.
+local_renderings = LocalCache(settings.LOCAL_CACHE_ENTRIES)
 
 
 def render_page(
@@ -134,14 +109,14 @@ def render_page(
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
     keys = [cache_key(prefix, entry) for entry in entries]
-    found = local_renderings.get_many(keys)
+    found = {key: pickle.loads(data) for key, data in local_renderings.get_many(keys).items()}
     if len(found) < len(keys):
         try:
             shared = cache.get_many([key for key in keys if key not in found])
         except Exception:  # the cache (Redis) is down: render what this process lacks
             logger.warning("rendered-post cache unreachable", exc_info=True)
             shared = {}
-        local_renderings.set_many(shared)
+        _keep_local(shared)
         found.update(shared)
     by_id: dict[int, dict] = {}
     missing = []
@@ -152,7 +127,7 @@ def render_page(
             missing.append(entry)
     if missing:
         by_id.update(_render_missing(dialect, missing, viewer, options, prefix))
-    context = ViewerContext.load(
+    context = ViewerContext.remembered(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
         _post_ids(entries),
@@ -196,8 +171,14 @@ def _render_missing(
     return {post.pk: data for post, data in fresh.items()}
 
 
+def _keep_local(renderings: dict[str, dict]) -> None:
+    local_renderings.set_many(
+        {key: pickle.dumps(data, pickle.HIGHEST_PROTOCOL) for key, data in renderings.items()}
+    )
+
+
 def _store(renderings: dict[str, dict]) -> None:
-    local_renderings.set_many(renderings)
+    _keep_local(renderings)
     try:
         cache.set_many(renderings, settings.RENDERED_POST_SECONDS)
     except Exception:

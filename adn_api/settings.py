@@ -236,11 +236,9 @@ else:
 # How long a rendered post stays in the cache (adn_api/rendered.py). Its key changes with every
 # change of what it shows, so this only bounds the memory old renderings hold.
 RENDERED_POST_SECONDS = int(os.environ.get("RENDERED_POST_SECONDS", str(24 * 3600)))
-# How many rendered posts each process keeps in front of Redis (adn_api/rendered.py), ~2 kB
-# each; none on the embedded default, whose cache is process memory already.
-RENDERED_POST_LOCAL_ENTRIES = int(
-    os.environ.get("RENDERED_POST_LOCAL_ENTRIES", "4096" if REDIS_URL else "0")
-)
+# How many entries each of a process's own caches keeps (core/local_cache.py): rendered posts
+# in front of Redis (~2 kB each), viewers' relations to a page in front of PostgreSQL.
+LOCAL_CACHE_ENTRIES = int(os.environ.get("LOCAL_CACHE_ENTRIES", "4096"))
 
 # Prepended to the repost dedupe's keys (streams/dedupe.py) in REDIS_URL; none unless set.
 REPOST_DEDUPE_KEY_PREFIX = os.environ.get("REPOST_DEDUPE_KEY_PREFIX", "")

@@ -12,7 +12,8 @@ in a trigger, not the code: a new write path gets it for free.
 SQLite: an ``AFTER UPDATE`` that raises it unless the statement already did).
 ``bump_owner_on_change(table, column, owner_table)`` raises the version of the row another
 table's rows belong to when one of them is added, removed or moved: a user's rendering shows
-how many apps they made (pnut's ``counts.clients``).
+how many apps they made (pnut's ``counts.clients``); a viewer's relations to a page are reused
+under the viewer's (``users.services.viewer.ViewerContext.remembered``).
 """
 
 from __future__ import annotations
@@ -85,10 +86,13 @@ END $$;
 """
 
 
-def bump_owner_on_change(table: str, column: str, owner_table: str) -> migrations.RunPython:
+def bump_owner_on_change(
+    table: str, column: str, owner_table: str, name: str = ""
+) -> migrations.RunPython:
     """The migration operation that raises ``owner_table``'s row version whenever a row of
-    ``table`` naming it in ``column`` is inserted, deleted or moved to another owner."""
-    name = f"{table}_owner_version"
+    ``table`` naming it in ``column`` is inserted, deleted or moved to another owner (``name``:
+    the trigger's, for a second owner column of the same table)."""
+    name = name or f"{table}_owner_version"
     events = {"INSERT": ("NEW",), "DELETE": ("OLD",), f"UPDATE OF {column}": ("OLD", "NEW")}
     return _statements(
         create={

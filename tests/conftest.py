@@ -17,7 +17,7 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
 from adn_api.oauth.tokens import create_app, issue_token
-from adn_api.rendered import local_renderings
+from core import local_cache
 from users.models import User
 
 # The files tests' stores (the local disk, S3 at a moto server), for any test module to ask for.
@@ -68,7 +68,7 @@ def redis_glob(text: str) -> str:
 def clear_run_cache() -> None:
     """Empty this run's cache and dedupe keys, and only those: cache.clear() would FLUSHDB a
     Redis database other runs and people share."""
-    local_renderings.clear()
+    local_cache.clear_all()
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         delete_matching(backend._cache.get_client(write=True), run_key_patterns())

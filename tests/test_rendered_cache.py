@@ -14,6 +14,7 @@ from adn_api.oauth.tokens import create_app
 from adn_api.rendered import code_signature
 from posts.models import Post
 from posts.services.posting import create_post, delete_post
+from posts.services.reports import report_post
 from posts.services.stars import star
 from reposts.services import repost
 from streams.services.fanout import write_rows
@@ -233,12 +234,13 @@ def test_renderings_made_under_other_settings_are_never_read(api, world, setting
     assert old != new and new.startswith("https://elsewhere.example/")
 
 
-def test_a_process_serves_pages_from_its_own_copies_while_redis_is_down(
+def test_a_page_read_again_reads_neither_its_posts_nor_the_viewers_relations(
     api, world, monkeypatch, django_assert_num_queries
 ):
-    """Each process keeps the renderings it used last (``LocalRenderings``): a page it read
-    before is served with the shared cache unreachable without reading its posts again, and
-    still follows every change."""
+    """A process keeps the renderings and the viewer's relations it used last
+    (``core.local_cache``): a page read again costs the token and the page query (and here
+    the stream's cut, as the page is short), even with the shared cache unreachable, and still
+    follows every change."""
     warm = read_all(api, world["token"])
 
     def unreachable(*args, **kwargs):
@@ -246,7 +248,7 @@ def test_a_process_serves_pages_from_its_own_copies_while_redis_is_down(
 
     monkeypatch.setattr(cache, "get_many", unreachable)
     monkeypatch.setattr(cache, "set_many", unreachable)
-    with django_assert_num_queries(4):  # and the stream's cut, as the page is short
+    with django_assert_num_queries(3):
         assert body(api.get(STREAMS["adn"], world["token"])) == warm["adn"]
     assert read_all(api, world["token"]) == warm
     star(world["viewer"], world["original"])
@@ -256,3 +258,30 @@ def test_a_process_serves_pages_from_its_own_copies_while_redis_is_down(
     assert next(p for p in starred["adn"] if p["id"] == original)["you_starred"] is True
     monkeypatch.undo()
     assert starred == read_uncached(api, world["token"])
+
+
+# Each changes a relation a page shows the viewer (their flags on its posts and authors).
+RELATION_CHANGES = {
+    "star": lambda world: star(world["viewer"], world["original"]),
+    "repost": lambda world: repost(world["viewer"], world["original"]),
+    "reply": lambda world: create_post(
+        world["viewer"], text="me too", reply_to=world["original"].pk
+    ),
+    "reply deleted": lambda world: delete_post(
+        world["viewer"], Post.objects.get(text="an earlier reply").pk
+    ),
+    "report": lambda world: report_post(world["viewer"], world["original"]),
+    "followed by someone on the page": lambda world: graph.follow(world["other"], world["viewer"]),
+    "unfollowed by someone on the page": lambda world: graph.unfollow(
+        world["author"], world["viewer"]
+    ),
+}
+
+
+@pytest.mark.parametrize("change", RELATION_CHANGES, ids=list(RELATION_CHANGES))
+def test_a_change_of_the_viewers_relations_shows_on_the_next_read(api, world, change):
+    if change == "unfollowed by someone on the page":
+        graph.follow(world["author"], world["viewer"])
+    if change == "reply deleted":
+        create_post(world["viewer"], text="an earlier reply", reply_to=world["original"].pk)
+    assert_fresh_after(api, world, lambda: RELATION_CHANGES[change](world))
