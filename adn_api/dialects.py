@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 
 from diaspora.errors import diaspora_refusal
 from diaspora.renderers import DiasporaRenderer
-from diaspora.serializers import add_diaspora_viewer_flags, posts_to_diaspora, shows_only_its_rows
+from diaspora.serializers import posts_to_diaspora, shows_only_its_rows, with_diaspora_viewer_flags
 from pnut.renderers import PnutRenderer
 from pnut.serializers import (
     TO_PNUT_MARKERS,
     PnutPostPage,
-    add_pnut_viewer_flags,
     posts_to_pnut,
     users_to_pnut,
+    with_pnut_viewer_flags,
 )
-from posts.serializers import PostPage, add_adn_viewer_flags, posts_to_adn
+from posts.serializers import PostPage, posts_to_adn, with_adn_viewer_flags
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -42,10 +42,10 @@ class Dialect:
     # (posts, viewer, ReadOptions, users) -> a page whose render() spells the posts and
     # user(u) any of those users, all on one query of viewer relations.
     post_page: Callable | None = None
-    # (rendered post, viewer context, streams.services.page.PageEntry): adds to a post
-    # ``render_posts`` made for no one what it shows this viewer on this page (its relations,
-    # ``pagination_id``); adn_api/rendered.py caches the rest.
-    add_viewer_flags: Callable | None = None
+    # (rendered post, viewer context, streams.services.page.PageEntry) -> a copy of a post
+    # ``render_posts`` made for no one with what it shows this viewer on this page (its
+    # relations, ``pagination_id``); adn_api/rendered.py caches the rest, never changed.
+    with_viewer_flags: Callable | None = None
     # (post, whether the page's stamp covers the people it mentions) -> whether its rendering
     # shows only the rows whose versions key the cache
     cacheable_post: Callable = lambda post, mentions_covered: True
@@ -67,7 +67,7 @@ ADN = Dialect(
     users_to_adn,
     True,
     post_page=PostPage,
-    add_viewer_flags=lambda data, context, entry: add_adn_viewer_flags(data, context, entry.id),
+    with_viewer_flags=lambda data, context, entry: with_adn_viewer_flags(data, context, entry.id),
 )
 PNUT = Dialect(
     "pnut",
@@ -78,7 +78,7 @@ PNUT = Dialect(
     users_to_pnut,
     True,
     post_page=PnutPostPage,
-    add_viewer_flags=lambda data, context, entry: add_pnut_viewer_flags(data, context, entry.id),
+    with_viewer_flags=lambda data, context, entry: with_pnut_viewer_flags(data, context, entry.id),
     ignores_bad_count=True,
     marker_names=TO_PNUT_MARKERS,
 )
@@ -88,7 +88,7 @@ DIASPORA = Dialect(
     DiasporaRenderer,
     diaspora_refusal,
     posts_to_diaspora,
-    add_viewer_flags=lambda data, context, entry: add_diaspora_viewer_flags(
+    with_viewer_flags=lambda data, context, entry: with_diaspora_viewer_flags(
         data, context, entry.post_id, entry.user_ids[0]
     ),
     cacheable_post=shows_only_its_rows,

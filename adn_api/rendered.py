@@ -7,7 +7,7 @@ source, author and counters. Only a few keys depend on who asks (``you_starred``
 (``PageEntry.stamp``: the post, its author, its app, and a repost's original's); the renderings
 are cached under those versions, and whatever a cache lacks is read (one query) and rendered by
 the dialect's own ``render_posts`` for no viewer, then stored. The viewer's part is added from
-the page's one viewer-context query by the dialect's ``add_viewer_flags``.
+the page's one viewer-context query by the dialect's ``with_viewer_flags``.
 
 Why a stale rendering is never served: the database raises a row's ``version`` on every UPDATE
 of the row (``core.row_versions``), so any change to a post (edit, delete, counters), its author
@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import pickle
 from dataclasses import fields
 from pathlib import Path
 
@@ -57,7 +56,7 @@ SHAPE_FIELDS = tuple(
 
 
 def cacheable(dialect: Dialect, options: ReadOptions) -> bool:
-    return dialect.add_viewer_flags is not None and not any(
+    return dialect.with_viewer_flags is not None and not any(
         getattr(options, name) for name in UNCACHED_OPTIONS
     )
 
@@ -94,8 +93,8 @@ def cache_key(prefix: str, entry: PageEntry) -> str:
     return prefix + ":".join(map(str, entry.stamp))
 
 
-# The renderings this process used last, in front of the shared cache, kept pickled as the shared
-# cache keeps them: each page gets its own objects to add its viewer's flags to.
+# The renderings this process used last, in front of the shared cache. Never changed once kept:
+# a dialect's ``with_viewer_flags`` makes a copy for its viewer.
 local_renderings = LocalCache(settings.LOCAL_CACHE_ENTRIES)
 
 
@@ -109,14 +108,14 @@ def render_page(
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
     keys = [cache_key(prefix, entry) for entry in entries]
-    found = {key: pickle.loads(data) for key, data in local_renderings.get_many(keys).items()}
+    found = local_renderings.get_many(keys)
     if len(found) < len(keys):
         try:
             shared = cache.get_many([key for key in keys if key not in found])
         except Exception:  # the cache (Redis) is down: render what this process lacks
             logger.warning("rendered-post cache unreachable", exc_info=True)
             shared = {}
-        _keep_local(shared)
+        local_renderings.set_many(shared)
         found.update(shared)
     by_id: dict[int, dict] = {}
     missing = []
@@ -138,8 +137,7 @@ def render_page(
         data = by_id.get(entry.post_id)
         if data is None:
             continue  # removed between the page's query and the read of its rows
-        dialect.add_viewer_flags(data, context, entry)
-        rendered.append(data)
+        rendered.append(dialect.with_viewer_flags(data, context, entry))
     return rendered
 
 
@@ -171,14 +169,8 @@ def _render_missing(
     return {post.pk: data for post, data in fresh.items()}
 
 
-def _keep_local(renderings: dict[str, dict]) -> None:
-    local_renderings.set_many(
-        {key: pickle.dumps(data, pickle.HIGHEST_PROTOCOL) for key, data in renderings.items()}
-    )
-
-
 def _store(renderings: dict[str, dict]) -> None:
-    _keep_local(renderings)
+    local_renderings.set_many(renderings)
     try:
         cache.set_many(renderings, settings.RENDERED_POST_SECONDS)
     except Exception:

@@ -111,18 +111,18 @@ class DiasporaPage(PostPage):
         return [person(user) for user in users if user is not None]
 
     def own_state(self, post: Post) -> dict:
-        return self.own_state_in(self.context, post)
+        return self.own_state_in(self.context, post.pk, post.user_id)
 
     @staticmethod
-    def own_state_in(context, post: Post) -> dict:
+    def own_state_in(context, post_id: int, author_id: int) -> dict:
         has = context.has
-        reshared = has("you_reposted", post.pk)
+        reshared = has("you_reposted", post_id)
         return {
-            "liked": has("you_starred", post.pk),
+            "liked": has("you_starred", post_id),
             "reshared": reshared,
             "reshated": reshared,  # the seed's spelling; "reshared" is diaspora's code's
-            "subscribed": participates(context, post),
-            "reported": has("you_reported", post.pk),
+            "subscribed": participates(context, post_id, author_id),
+            "reported": has("you_reported", post_id),
         }
 
     def post(self, post: Post) -> dict:
@@ -188,12 +188,11 @@ def shows_only_its_rows(post: Post, mentions_covered: bool) -> bool:
     return mentions_covered or not mentioned_ids(shown.entities or {})
 
 
-def add_diaspora_viewer_flags(data: dict, context, post_id: int, author_id: int) -> None:
-    """Into a post rendered for no one (``posts_to_diaspora(posts, None, …)``), the viewer's
-    ``own_interaction_state``, as ``DiasporaPage.own_state`` words it."""
-    data["own_interaction_state"] = DiasporaPage.own_state_in(
-        context, Post(pk=post_id, user_id=author_id)
-    )
+def with_diaspora_viewer_flags(data: dict, context, post_id: int, author_id: int) -> dict:
+    """A post rendered for no one (``posts_to_diaspora(posts, None, …)``) with the viewer's
+    ``own_interaction_state``, as ``DiasporaPage.own_state`` words it; ``data`` itself, a
+    cached rendering, is left as it is."""
+    return {**data, "own_interaction_state": DiasporaPage.own_state_in(context, post_id, author_id)}
 
 
 def numbered_guid(pk: int) -> str:

@@ -305,14 +305,16 @@ def posts_to_pnut(posts: list[Post], viewer, options: ReadOptions) -> list[dict]
     return PnutPostPage(posts, viewer, options).render()
 
 
-def add_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> None:
-    """Into a post rendered for no one (``posts_to_pnut(posts, None, …)``), what ``_from_adn``
+def with_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> dict:
+    """A post rendered for no one (``posts_to_pnut(posts, None, …)``) with what ``_from_adn``
     adds for a signed-in viewer (the acted-on post's flags, a repost's being its original's,
-    and the author's relations, ``VIEWER_KEYS``) and where it is on the page."""
+    and the author's relations, ``VIEWER_KEYS``) and where it is on the page; ``data`` itself,
+    a cached rendering, is left as it is."""
+    data = dict(data)
     if pagination_id is not None:
         data["pagination_id"] = str(pagination_id)
     if not context.authenticated:
-        return
+        return data
     acted_on = data.get("repost_of", data)
     flags = post_viewer_flags(int(acted_on["id"]), context)
     data["you_bookmarked"] = flags["you_starred"]
@@ -320,9 +322,10 @@ def add_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=None
     user = data["user"]
     if isinstance(user, dict):  # include_user=0: only the id
         user_flags = user_viewer_flags(int(user["id"]), context)
-        user.update({key: user_flags[key] for key in VIEWER_KEYS})
+        data["user"] = {**user, **{key: user_flags[key] for key in VIEWER_KEYS}}
     if "repost_of" in data:
-        add_pnut_viewer_flags(data["repost_of"], context)
+        data["repost_of"] = with_pnut_viewer_flags(data["repost_of"], context)
+    return data
 
 
 def token_to_pnut(token, render_user: Callable[[object], dict]) -> dict:

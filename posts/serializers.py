@@ -161,17 +161,20 @@ def post_viewer_flags(post_id: int, context: ViewerContext) -> dict[str, bool]:
     }
 
 
-def add_adn_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> None:
-    """Into a post rendered for no one (``posts_to_adn(posts, None, …)``), what ``adn`` adds
+def with_adn_viewer_flags(data: dict, context: ViewerContext, pagination_id=None) -> dict:
+    """A post rendered for no one (``posts_to_adn(posts, None, …)``) with what ``adn`` adds
     for a signed-in viewer (their relations to it, its author and a repost's original) and
-    where it is on the page."""
+    where it is on the page; ``data`` itself, a cached rendering, is left as it is."""
+    data = dict(data)
     if context.authenticated:
         data.update(post_viewer_flags(int(data["id"]), context))
-        data["user"].update(user_viewer_flags(int(data["user"]["id"]), context))
+        user = data["user"]
+        data["user"] = {**user, **user_viewer_flags(int(user["id"]), context)}
         if "repost_of" in data:
-            add_adn_viewer_flags(data["repost_of"], context)
+            data["repost_of"] = with_adn_viewer_flags(data["repost_of"], context)
     if pagination_id is not None:
         data["pagination_id"] = str(pagination_id)
+    return data
 
 
 @dataclass

@@ -33,11 +33,11 @@ def post_relations(viewer: int, post_ids: list[int]) -> dict[str, QuerySet]:
     }
 
 
-def participates(context: ViewerContext, post: Post) -> bool:
+def participates(context: ViewerContext, post_id: int, author_id: int) -> bool:
     """Whether the viewer takes part in a post (diaspora's "subscribed"): it is theirs, or they
     starred, reposted or replied to it."""
     if context.viewer is None:
         return False
-    return post.user_id == context.viewer.pk or any(
-        context.has(kind, post.pk) for kind in ("you_starred", "you_reposted", "you_commented")
+    return author_id == context.viewer.pk or any(
+        context.has(kind, post_id) for kind in ("you_starred", "you_reposted", "you_commented")
     )
