@@ -126,11 +126,12 @@ def render_page(
             missing.append(entry)
     if missing:
         by_id.update(_render_missing(dialect, missing, viewer, options, prefix))
-    context = ViewerContext.remembered(
+    context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
         _post_ids(entries),
         post_relations,
+        remember=True,
     )
     rendered = []
     for entry in entries:

@@ -13,7 +13,7 @@ SQLite: an ``AFTER UPDATE`` that raises it unless the statement already did).
 ``bump_owner_on_change(table, column, owner_table)`` raises the version of the row another
 table's rows belong to when one of them is added, removed or moved: a user's rendering shows
 how many apps they made (pnut's ``counts.clients``); a viewer's relations to a page are reused
-under the viewer's (``users.services.viewer.ViewerContext.remembered``).
+under the viewer's (``users.services.viewer.ViewerContext.load``).
 """
 
 from __future__ import annotations
