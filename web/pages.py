@@ -18,7 +18,8 @@ from streams.services.page import Stream, page
 from users.models import User
 from users.services.viewer import ViewerContext
 
-from .rendering import Card, load_cards
+from .cached import page_cards
+from .cards import PageCard
 
 # The status each refusal is answered with: the same meanings as the APIs' tables.
 STATUS = {
@@ -118,7 +119,7 @@ def cursor_of(request: HttpRequest) -> Cursor:
 class StreamView:
     """A page of a stream as the templates show it: its cards and the links around it."""
 
-    cards: list[Card]
+    cards: list[PageCard]
     more: bool
     newest: int | None
     oldest: int | None
@@ -139,8 +140,8 @@ def stream_page(
     to the posts."""
     cursor = cursor or cursor_of(request)
     found = page(viewer, stream, filters, cursor)
-    ids = [p.pagination_id for p in found.posts]
-    shown, relations = load_cards(found.posts, viewer, user_ids)
+    ids = [entry.id for entry in found.entries]
+    shown, relations = page_cards(found.entries, viewer, user_ids)
     return StreamView(
         shown,
         found.more,

@@ -1,6 +1,4 @@
-"""Posts and users as the pages show them: a page of posts is one query for the viewer's
-relations to them (``users.services.viewer``) and, when some post carries a photo, one for the
-files (``files.services.annotations.expand``), whatever the page's length.
+"""Posts and users as the pages show them: links to their pages, avatars, photos, times.
 
 Text is the entity parser's stored html (every character of the user's text escaped there), with
 its mention and hashtag spans turned into links to their pages here; nothing else the user wrote
@@ -11,8 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from urllib.parse import quote, urlsplit
@@ -24,11 +21,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from files.services.annotations import expand
 from posts.models import Post
-from posts.services.relations import post_relations
 from users.models import User
-from users.services.viewer import ViewerContext
 
 # The exact markup entities/core.py writes: a mention's or hashtag's span holds escaped text only.
 MENTION = re.compile(
@@ -107,25 +101,6 @@ class Photo:
     title: str
 
 
-@dataclass
-class Card:
-    """One post of a page: ``row`` as listed (a repost's own row), ``post`` what is shown."""
-
-    row: Post
-    post: Post
-    reposter: User | None
-    html: SafeString
-    photos: list[Photo] = field(default_factory=list)
-    starred: bool = False
-    reposted: bool = False
-    is_own: bool = False
-    url: str = ""  # the post's page
-    author_url: str = ""
-    avatar: str = ""  # the author's own avatar, or "" for their initial on a colour
-    initial: str = ""
-    hue: int = 0
-
-
 HUES = 8  # the colours (site.css .hue-N) of avatars without an image
 
 
@@ -137,7 +112,8 @@ def user_url(user: User) -> str:
     return profile_path(user.username)
 
 
-def _photos(annotations: list[dict]) -> list[Photo]:
+def photos_of(annotations: list[dict]) -> list[Photo]:
+    """The photos (oEmbeds) among a post's annotations, as their files expanded them."""
     photos = []
     for annotation in annotations:
         value = annotation.get("value")
@@ -158,42 +134,6 @@ def _photos(annotations: list[dict]) -> list[Photo]:
                 )
             )
     return photos
-
-
-def cards(posts: list[Post], viewer: User | None) -> list[Card]:
-    return load_cards(posts, viewer)[0]
-
-
-def load_cards(
-    posts: list[Post], viewer: User | None, user_ids: Iterable[int] = ()
-) -> tuple[list[Card], ViewerContext]:
-    """The page's posts ready for ``web/_post.html``, and the viewer's relations to them and to
-    ``user_ids`` (a profile's user): two queries at most, whatever the page's length."""
-    shown = [p.repost_of if p.repost_of_id else p for p in posts]
-    context = ViewerContext.load(
-        viewer, user_ids, [p.pk for p in shown], post_kinds=post_relations if viewer else None
-    )
-    expanded = expand({p.pk: p.annotations for p in shown if p.annotations})
-    result = []
-    for row, post in zip(posts, shown, strict=True):
-        result.append(
-            Card(
-                row=row,
-                post=post,
-                reposter=row.user if row.repost_of_id else None,
-                html=linked_html(post.html),
-                photos=_photos(expanded.get(post.pk, [])),
-                starred=context.has("you_starred", post.pk),
-                reposted=context.has("you_reposted", post.pk),
-                is_own=viewer is not None and post.user_id == viewer.pk,
-                url=post_url(post),
-                author_url=profile_path(post.user.username),
-                avatar=uploaded_avatar(post.user),
-                initial=post.user.username[:1].upper(),
-                hue=post.user_id % HUES,
-            )
-        )
-    return result, context
 
 
 def when(moment: datetime) -> str:

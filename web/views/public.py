@@ -3,10 +3,14 @@ thread, hashtags. Each is a page of ``streams.services.page`` and the viewer's r
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from core.compiled import Slots, compiled
 from core.errors import Reason, Refused
 from core.inputs import parse_id
 from core.paging import Cursor
@@ -16,6 +20,7 @@ from posts.services.lookup import get_post
 from streams.services.page import Stream
 from users.models import User
 
+from ..cards import post_card
 from ..pages import (
     StreamView,
     answers_refusals,
@@ -113,52 +118,60 @@ def thread_from(request: HttpRequest, viewer, post_id: int, thread_id: int) -> S
     return stream_page(request, viewer, Stream("thread", subject=thread_id), THREAD, cursor=cursor)
 
 
+def _whereabouts(slots: Slots) -> QuerySet:
+    """Where a post is: its thread, what it reposts, and what it replies to and by whom."""
+    return Post.objects.filter(pk=slots.post).values_list(
+        "thread_id", "repost_of_id", "reply_to_id", "reply_to__user__username"
+    )
+
+
 @answers_refusals
 def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
     viewer = viewer_of(request)
     pk = parse_id(post_id, "post id")
     # Where it is: a lookup by primary key, before the page reads it under the visibility rule.
-    found = (
-        Post.objects.filter(pk=pk)
-        .values_list("thread_id", "repost_of_id", "reply_to_id", "reply_to__user__username")
-        .first()
-    )
-    if found is None:
+    found = compiled(_whereabouts).run(post=pk)
+    if not found:
         raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
-    thread_id, repost_of_id, reply_to_id, reply_to_author = found
+    thread_id, repost_of_id, reply_to_id, reply_to_author = found[0]
     if repost_of_id is not None:
         # A repost's page is its original's thread, once the repost itself may be seen.
         repost = get_post(pk, viewer, BY_ID)
-        main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user
+        main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user.username
     else:
         main_id, author = pk, None
     thread = thread_from(request, viewer, main_id, thread_id or main_id)
     thread.cards.reverse()  # oldest first: the post, then its replies
-    main = next((c for c in thread.cards if c.post.pk == main_id), None)
+    main = next((c for c in thread.cards if c.parts.post_id == main_id), None)
     if main is None:  # not visible to this viewer
         raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
-    author = author or main.post.user
-    if author.username != username:
-        return redirect(reverse("web:post", args=[author.username, pk]), permanent=True)
-    if main.post.is_deleted:
-        return message_page(request, 410, f"@{author.username} deleted this post.")
-    original = main.post
-    canonical = reverse("web:post", args=[author.username, pk])
+    author = author or main.parts.username
+    if author != username:
+        return redirect(reverse("web:post", args=[author, pk]), permanent=True)
+    if main.parts.deleted:
+        return message_page(request, 410, f"@{author} deleted this post.")
+    canonical = reverse("web:post", args=[author, pk])
+    signed_in = viewer is not None
+    # Each card as the template's loop laid it out, written here without the loop.
+    written = (
+        post_card(c, request, signed_in=signed_in, highlight=c is main, in_thread=True)
+        for c in thread.cards
+    )
+    cards = "".join(f"\n    {card}\n  " for card in written)
     return page_response(
         request,
         "web/post.html",
         {
-            "main": main,
-            "thread": thread,
+            "main": main.parts,
+            "cards": mark_safe(cards),  # noqa: S308 - each card is escaped html (web/cards.py)
             # The conversation before it: the post it replies to (its page shows it and on).
             "earlier": reverse("web:post", args=[reply_to_author, reply_to_id])
             if reply_to_id and not repost_of_id
             else None,
             # A long thread goes on from its last post shown here.
-            "later": thread.cards[-1].url if thread.more else None,
+            "later": thread.cards[-1].parts.url if thread.more else None,
             "canonical": request.build_absolute_uri(canonical),
-            "avatar": avatar_of(original.user),
-            "summary": original.text[:200],
+            "avatar": main.parts.avatar or static("avatar-default.png"),
         },
     )
 
