@@ -18,6 +18,7 @@ kept; otherwise one for the posts missing and, when some carry files, one for th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 
@@ -84,36 +85,47 @@ def load_cards(
 def page_cards(
     entries: list[PageEntry], viewer: User | None, user_ids: Iterable[int] = ()
 ) -> tuple[list[PageCard], ViewerContext]:
-    """A page's entries as cards, in their order: kept ones from the cache, the others read (one
-    query) and written, and kept when they may be."""
+    """A page's entries as cards, in their order: in one cache entry when the page was seen
+    before as it is, else each kept card; the others read (one query) and written."""
+    if not entries:
+        return _page_cards([], viewer, user_ids)
     prefix = f"web:{code_signature()}:"
     keys = [cache_key(prefix, entry) for entry in entries]
+    # The page as a whole (the same rows at the same versions, in the same order): its cards,
+    # None for each that may not be kept. One round trip for a page seen before.
+    whole = prefix + "page:" + hashlib.blake2b("|".join(keys).encode(), digest_size=16).hexdigest()
+    listed: list[Parts | None] | None = None
+    found: dict[str, Parts] = {}
     try:
-        found = cache.get_many(keys) if keys else {}
+        listed = cache.get(whole)
+        if listed is None:
+            found = cache.get_many(keys)
     except Exception:  # the cache (Redis) is down: write every card, as without a cache
         logger.warning("web card cache unreachable", exc_info=True)
-        found, keys = {}, None
-    by_id: dict[int, Parts] = {}
-    missing: list[tuple[PageEntry, str | None]] = []
-    for entry, key in zip(entries, keys or [None] * len(entries), strict=True):
-        if key is not None and key in found:
-            by_id[entry.post_id] = found[key]
-        else:
-            missing.append((entry, key))
+        whole = None
+    if listed is not None:
+        by_id = {e.post_id: p for e, p in zip(entries, listed, strict=True) if p is not None}
+    else:
+        by_id = {e.post_id: found[k] for e, k in zip(entries, keys, strict=True) if k in found}
+    keepable = set(by_id)  # read from the cache, so kept already
+    kept: dict[str, Parts | list] = {}
+    missing = [entry for entry in entries if entry.post_id not in by_id]
     if missing:
-        key_of = {entry.post_id: key for entry, key in missing}
-        kept = {}
-        for parts, keep in _written(read_posts([entry for entry, _ in missing])):
-            by_id[parts.row_id] = parts
+        key_of = {entry.post_id: key for entry, key in zip(entries, keys, strict=True)}
+        for parts, keep in _written(read_posts(missing)):
             # Under the page query's versions: the rows were read after it, so a card is never
             # older than its key says (at most newer, which no later page's key matches).
-            if keep and key_of[parts.row_id] is not None:
+            by_id[parts.row_id] = parts
+            if keep:
                 kept[key_of[parts.row_id]] = parts
-        if kept:
-            try:
-                cache.set_many(kept, settings.RENDERED_POST_SECONDS)
-            except Exception:
-                logger.warning("web card cache unreachable", exc_info=True)
+                keepable.add(parts.row_id)
+    if whole is not None and listed is None:
+        kept[whole] = [by_id[e.post_id] if e.post_id in keepable else None for e in entries]
+    if whole is not None and kept:
+        try:
+            cache.set_many(kept, settings.RENDERED_POST_SECONDS)
+        except Exception:
+            logger.warning("web card cache unreachable", exc_info=True)
     # A post removed between the page's query and the read of its row is left out.
     parts = [by_id[entry.post_id] for entry in entries if entry.post_id in by_id]
     return _page_cards(parts, viewer, user_ids)

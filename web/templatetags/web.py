@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from .. import cards
 from ..rendering import HUES, uploaded_avatar, when
@@ -34,3 +35,11 @@ def post_card(context, card, highlight: bool = False, in_thread: bool = False):
         highlight=highlight,
         in_thread=in_thread,
     )
+
+
+@register.simple_tag(takes_context=True)
+def post_cards(context, page_cards) -> SafeString:
+    """A page's posts, one after the other: one tag rather than one per post."""
+    request, signed_in = context["request"], context.get("viewer") is not None
+    written = (cards.post_card(card, request, signed_in=signed_in) for card in page_cards)
+    return mark_safe("".join(written))  # noqa: S308 - each card is escaped html (web/cards.py)

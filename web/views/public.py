@@ -75,10 +75,17 @@ def global_stream(request: HttpRequest) -> HttpResponse:
     return stream_or_fragment(request, "web/stream.html", context)
 
 
+def _active_user(slots: Slots) -> QuerySet:
+    return User.objects.filter(username__iexact=slots.text("username"), is_active=True).order_by(
+        "pk"
+    )[:1]
+
+
 def find_user(username: str) -> User:
     user = None
     if not is_reserved(username):
-        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        found = compiled(_active_user).run(username=username)
+        user = found[0] if found else None
     if user is None:
         raise Refused(Reason.NOT_FOUND, f"There is no user @{username[:40]} here.", subject="user")
     return user
