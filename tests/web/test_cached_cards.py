@@ -101,3 +101,20 @@ def test_a_photo_is_shown_as_its_file_is_now(client, alice):
     update_file(alice, photo, name="renamed")
     for _ in range(2):  # the page seen before, and again
         assert 'alt="renamed"' in page(client, path)
+
+
+def test_a_replys_page_and_a_first_posts_page_each_time(client, alice, bob):
+    """A post's page begins as its thread's first post's (one query); a reply's, found not to
+    be, looks it up: the same page however often and in whichever order it is asked for."""
+    root = create_post(alice, text="the first post")
+    reply = create_post(bob, text="@alice the reply", reply_to=root.pk)
+    later = create_post(alice, text="@bob a later reply", reply_to=reply.pk)
+    earlier = f'<a class="button ghost" href="/alice/post/{root.pk}">↑ Earlier in this conversation'
+    for _ in range(2):
+        first = page(client, f"/alice/post/{root.pk}")
+        assert "↑ Earlier" not in first and "the reply" in first
+        second = page(client, f"/bob/post/{reply.pk}")
+        assert earlier in second and "a later reply" in second and "the first post" not in second
+        assert client.get(f"/alice/post/{reply.pk}")["Location"] == f"/bob/post/{reply.pk}"
+        assert f'href="/bob/post/{reply.pk}">↑ Earlier' in page(client, f"/alice/post/{later.pk}")
+        assert client.get(f"/alice/post/{later.pk + 1000}").status_code == 404

@@ -125,6 +125,14 @@ def thread_from(request: HttpRequest, viewer, post_id: int, thread_id: int) -> S
     return stream_page(request, viewer, Stream("thread", subject=thread_id), THREAD, cursor=cursor)
 
 
+def _thread_of(request: HttpRequest, viewer, main_id: int, thread_id: int):
+    """The thread from the post on, oldest first, and the post's card (None: not there, or not
+    visible to this viewer)."""
+    thread = thread_from(request, viewer, main_id, thread_id)
+    thread.cards.reverse()  # oldest first: the post, then its replies
+    return thread, next((c for c in thread.cards if c.parts.post_id == main_id), None)
+
+
 def _whereabouts(slots: Slots) -> QuerySet:
     """Where a post is: its thread, what it reposts, and what it replies to and by whom."""
     return Post.objects.filter(pk=slots.post).values_list(
@@ -132,11 +140,31 @@ def _whereabouts(slots: Slots) -> QuerySet:
     )
 
 
-@answers_refusals
-def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
-    viewer = viewer_of(request)
-    pk = parse_id(post_id, "post id")
-    # Where it is: a lookup by primary key, before the page reads it under the visibility rule.
+# Posts whose page was not their own thread's first page: replies, reposts, posts some viewer
+# could not see, no post at all. A hint only (which query to begin with), never an answer; a
+# set of ids per process, emptied when it grows past its bound.
+NOT_FIRST: set[int] = set()
+MAX_NOT_FIRST = 100_000
+
+
+def _as_first_post(request: HttpRequest, viewer, pk: int):
+    """Most pages asked for are a thread's first post, whose thread id is its own: its page is
+    that thread's, and the post found there proves it one (a reply is in the thread of the post
+    it replies to, whose id is older than its own; a repost is in none). One query."""
+    if pk in NOT_FIRST:
+        return None
+    thread, main = _thread_of(request, viewer, pk, pk)
+    if main is None:
+        if len(NOT_FIRST) >= MAX_NOT_FIRST:
+            NOT_FIRST.clear()
+        NOT_FIRST.add(pk)
+        return None
+    return thread, main, main.parts.username, None
+
+
+def _located(request: HttpRequest, viewer, pk: int):
+    """Any post's page: where it is (a lookup by primary key), then its thread read under the
+    visibility rule."""
     found = compiled(_whereabouts).run(post=pk)
     if not found:
         raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
@@ -147,12 +175,22 @@ def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
         main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user.username
     else:
         main_id, author = pk, None
-    thread = thread_from(request, viewer, main_id, thread_id or main_id)
-    thread.cards.reverse()  # oldest first: the post, then its replies
-    main = next((c for c in thread.cards if c.parts.post_id == main_id), None)
+    thread, main = _thread_of(request, viewer, main_id, thread_id or main_id)
     if main is None:  # not visible to this viewer
         raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
-    author = author or main.parts.username
+    # The conversation before it: the post it replies to (its page shows it and on).
+    earlier = None
+    if reply_to_id and not repost_of_id:
+        earlier = reverse("web:post", args=[reply_to_author, reply_to_id])
+    return thread, main, author or main.parts.username, earlier
+
+
+@answers_refusals
+def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    pk = parse_id(post_id, "post id")
+    located = _as_first_post(request, viewer, pk) or _located(request, viewer, pk)
+    thread, main, author, earlier = located
     if author != username:
         return redirect(reverse("web:post", args=[author, pk]), permanent=True)
     if main.parts.deleted:
@@ -171,10 +209,7 @@ def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
         {
             "main": main.parts,
             "cards": mark_safe(cards),  # noqa: S308 - each card is escaped html (web/cards.py)
-            # The conversation before it: the post it replies to (its page shows it and on).
-            "earlier": reverse("web:post", args=[reply_to_author, reply_to_id])
-            if reply_to_id and not repost_of_id
-            else None,
+            "earlier": earlier,
             # A long thread goes on from its last post shown here.
             "later": thread.cards[-1].parts.url if thread.more else None,
             "canonical": request.build_absolute_uri(canonical),
