@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import Reason, Refused, invalid
@@ -55,10 +57,54 @@ def viewer_of(request: HttpRequest) -> User | None:
     return user if user.is_authenticated and user.is_active else None
 
 
+# What every page links to (``web/base.html``): named routes and static files.
+ROUTES = {
+    "home": "web:home",
+    "landing": "web:landing",
+    "global": "web:global",
+    "unified": "web:unified",
+    "interactions": "web:interactions",
+    "inbox": "web:inbox",
+    "compose": "web:compose",
+    "edit_profile": "web:edit-profile",
+    "apps": "web:apps",
+    "login": "login",
+    "logout": "logout",
+    "signup": "signup",
+    "docs": "api-docs",
+}
+STATIC_FILES = {
+    "css": "web/site.css",
+    "icon": "avatar-default.png",
+    "htmx": "web/htmx.min.js",
+    "js": "web/site.js",
+}
+
+
+@cache
+def _links(script_prefix: str) -> dict[str, str]:
+    # A reverse (and a static URL) depends on the URLconf, the settings and the script prefix;
+    # only the prefix may change between requests.
+    links = {key: reverse(name) for key, name in ROUTES.items()}
+    links.update((key, static(path)) for key, path in STATIC_FILES.items())
+    return links
+
+
+def site_links() -> dict[str, str]:
+    """The pages' links to the fixed routes and static files, made once rather than by a
+    ``{% url %}`` or ``{% static %}`` tag per link on every page."""
+    return _links(get_script_prefix())
+
+
 def page_response(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    context = {"viewer": viewer_of(request), **(context or {})}
+    context = {
+        "viewer": viewer_of(request),
+        "host": request.get_host(),  # validated once, not by each mention in the templates
+        "links": site_links(),
+        **(context or {}),
+    }
     response = render(request, template, context, status=status)
     response.web_page = True  # web.middleware: the CSP goes on it
     return response
