@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -118,3 +119,18 @@ def test_a_replys_page_and_a_first_posts_page_each_time(client, alice, bob):
         assert client.get(f"/alice/post/{reply.pk}")["Location"] == f"/bob/post/{reply.pk}"
         assert f'href="/bob/post/{reply.pk}">↑ Earlier' in page(client, f"/alice/post/{later.pk}")
         assert client.get(f"/alice/post/{later.pk + 1000}").status_code == 404
+
+
+def test_without_the_cache_every_card_is_written(client, alice, monkeypatch, caplog):
+    root = create_post(alice, text="the first post")
+    create_post(alice, text="@alice a reply", reply_to=root.pk)
+    path = f"/alice/post/{root.pk}"
+    kept = page(client, path)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for name in ("get", "get_many", "set_many"):
+        monkeypatch.setattr(cache, name, down)
+    assert page(client, path) == kept
+    assert "web card cache unreachable" in caplog.text
