@@ -1,5 +1,5 @@
 """The cards of a page, written once per version of their rows: a page of posts is its ids and
-versions (``streams.services.page``), one ``get_many`` of their cards, and the viewer's relations.
+versions (``streams.services.page``), one cache read of its cards, and the viewer's relations.
 
 Each card's ``Parts`` (``web/cards.py:write``) are kept under the versions of the rows they show
 (``PageEntry.stamp``: the post, its author, and a repost's original and its author) and a digest
@@ -14,6 +14,10 @@ What a card shows that no version covers is never kept: the time in words and th
 are added per request (``cards.post_card``), and a post whose photos are files (their links are
 signed, and expire) is written again each time. Queries: none for a page whose cards are all
 kept; otherwise one for the posts missing and, when some carry files, one for the files.
+
+A page is also kept whole, under all its cards' keys: a page asked for again as it was (a
+thread, a profile, a stream polled with nothing new) is one ``get``, where its cards one by one
+are a ``get_many`` whose key handling and replies cost as much again as the rest of the read.
 """
 
 from __future__ import annotations
