@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
 from posts.models import Post
 from users.models import User
@@ -139,8 +140,20 @@ def photos_of(annotations: list[dict]) -> list[Photo]:
 def when(moment: datetime) -> str:
     """A post's time as people say it: "3 minutes ago" within a day, the date after that."""
     age = timezone.now() - moment
-    if age.total_seconds() < 60:
+    seconds = age.total_seconds()
+    if seconds < 60:
         return "just now"
     if age.days < 1:
-        return f"{timesince(moment).split(',')[0]} ago"
+        hours = int(seconds // 3600)
+        return _ago(get_language(), hours, 0 if hours else int(seconds // 60))
     return moment.strftime("%-d %b %Y")
+
+
+@lru_cache(maxsize=512)
+def _ago(language: str, hours: int, minutes: int) -> str:
+    """``timesince``'s first unit for an age under a day ("5 minutes", "3 hours"), which only
+    its hours (else its minutes) decide: made once per age and language, not for each post of
+    each page."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    age = timedelta(hours=hours, minutes=minutes)
+    return f"{timesince(start, start + age).split(',')[0]} ago"

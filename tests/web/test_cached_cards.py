@@ -4,7 +4,7 @@ the viewer's own part, a photo's file) is never served from the cache."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -19,7 +19,7 @@ from posts.services.stars import star
 from users.models import User
 from users.services.moderation import suspend
 from users.services.profile import update_profile
-from web import rendering
+from web.rendering import when
 
 from ..images import png
 
@@ -76,7 +76,6 @@ def test_the_time_in_words_is_never_kept(client, alice, monkeypatch):
     assert "just now" in page(client, path)
     later = timezone.now() + timedelta(minutes=5)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    monkeypatch.setattr(rendering, "timesince", lambda moment: timesince(moment, now=later))
     assert "5\xa0minutes ago" in page(client, path)  # timesince's no-break space
 
 
@@ -134,3 +133,17 @@ def test_without_the_cache_every_card_is_written(client, alice, monkeypatch, cap
         monkeypatch.setattr(cache, name, down)
     assert page(client, path) == kept
     assert "web card cache unreachable" in caplog.text
+
+
+@pytest.mark.parametrize("seconds", [0, 59.9, 60, 61, 119.5, 3599.99, 3600, 7261, 86399.9, 86400])
+def test_the_time_in_words_is_timesinces(monkeypatch, seconds):
+    now = datetime(2026, 3, 1, 0, 30, tzinfo=UTC)  # a day back is another month
+    moment = now - timedelta(seconds=seconds)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    if seconds < 60:
+        expected = "just now"
+    elif seconds < 86400:
+        expected = f"{timesince(moment, now).split(',')[0]} ago"
+    else:
+        expected = "28 Feb 2026"
+    assert when(moment) == expected
