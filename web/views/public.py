@@ -3,7 +3,9 @@ thread, hashtags. Each is a page of ``streams.services.page`` and the viewer's r
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -76,9 +78,10 @@ def global_stream(request: HttpRequest) -> HttpResponse:
 
 
 def _active_user(slots: Slots) -> QuerySet:
-    return User.objects.filter(username__iexact=slots.text("username"), is_active=True).order_by(
-        "pk"
-    )[:1]
+    # Upper on both sides rather than ``iexact``, which SQLite turns into a LIKE and so escapes
+    # the name (it would no longer be the value given).
+    named = Exact(Upper("username"), Upper(Value(slots.text("username"))))
+    return User.objects.filter(named, is_active=True).order_by("pk")[:1]
 
 
 def find_user(username: str) -> User:
