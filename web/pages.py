@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import Reason, Refused, invalid
@@ -18,7 +20,8 @@ from streams.services.page import Stream, page
 from users.models import User
 from users.services.viewer import ViewerContext
 
-from .rendering import Card, load_cards
+from .cached import page_cards
+from .cards import PageCard
 
 # The status each refusal is answered with: the same meanings as the APIs' tables.
 STATUS = {
@@ -54,10 +57,54 @@ def viewer_of(request: HttpRequest) -> User | None:
     return user if user.is_authenticated and user.is_active else None
 
 
+# What every page links to (``web/base.html``): named routes and static files.
+ROUTES = {
+    "home": "web:home",
+    "landing": "web:landing",
+    "global": "web:global",
+    "unified": "web:unified",
+    "interactions": "web:interactions",
+    "inbox": "web:inbox",
+    "compose": "web:compose",
+    "edit_profile": "web:edit-profile",
+    "apps": "web:apps",
+    "login": "login",
+    "logout": "logout",
+    "signup": "signup",
+    "docs": "api-docs",
+}
+STATIC_FILES = {
+    "css": "web/site.css",
+    "icon": "avatar-default.png",
+    "htmx": "web/htmx.min.js",
+    "js": "web/site.js",
+}
+
+
+@cache
+def _links(script_prefix: str) -> dict[str, str]:
+    # A reverse (and a static URL) depends on the URLconf, the settings and the script prefix;
+    # only the prefix may change between requests.
+    links = {key: reverse(name) for key, name in ROUTES.items()}
+    links.update((key, static(path)) for key, path in STATIC_FILES.items())
+    return links
+
+
+def site_links() -> dict[str, str]:
+    """The pages' links to the fixed routes and static files, made once rather than by a
+    ``{% url %}`` or ``{% static %}`` tag per link on every page."""
+    return _links(get_script_prefix())
+
+
 def page_response(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    context = {"viewer": viewer_of(request), **(context or {})}
+    context = {
+        "viewer": viewer_of(request),
+        "host": request.get_host(),  # validated once, not by each mention in the templates
+        "links": site_links(),
+        **(context or {}),
+    }
     response = render(request, template, context, status=status)
     response.web_page = True  # web.middleware: the CSP goes on it
     return response
@@ -118,7 +165,7 @@ def cursor_of(request: HttpRequest) -> Cursor:
 class StreamView:
     """A page of a stream as the templates show it: its cards and the links around it."""
 
-    cards: list[Card]
+    cards: list[PageCard]
     more: bool
     newest: int | None
     oldest: int | None
@@ -139,8 +186,8 @@ def stream_page(
     to the posts."""
     cursor = cursor or cursor_of(request)
     found = page(viewer, stream, filters, cursor)
-    ids = [p.pagination_id for p in found.posts]
-    shown, relations = load_cards(found.posts, viewer, user_ids)
+    ids = [entry.id for entry in found.entries]
+    shown, relations = page_cards(found.entries, viewer, user_ids)
     return StreamView(
         shown,
         found.more,

@@ -1,6 +1,4 @@
-"""Posts and users as the pages show them: a page of posts is one query for the viewer's
-relations to them (``users.services.viewer``) and, when some post carries a photo, one for the
-files (``files.services.annotations.expand``), whatever the page's length.
+"""Posts and users as the pages show them: links to their pages, avatars, photos, times.
 
 Text is the entity parser's stored html (every character of the user's text escaped there), with
 its mention and hashtag spans turned into links to their pages here; nothing else the user wrote
@@ -11,10 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -23,12 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
-from files.services.annotations import expand
 from posts.models import Post
-from posts.services.relations import post_relations
 from users.models import User
-from users.services.viewer import ViewerContext
 
 # The exact markup entities/core.py writes: a mention's or hashtag's span holds escaped text only.
 MENTION = re.compile(
@@ -107,25 +102,6 @@ class Photo:
     title: str
 
 
-@dataclass
-class Card:
-    """One post of a page: ``row`` as listed (a repost's own row), ``post`` what is shown."""
-
-    row: Post
-    post: Post
-    reposter: User | None
-    html: SafeString
-    photos: list[Photo] = field(default_factory=list)
-    starred: bool = False
-    reposted: bool = False
-    is_own: bool = False
-    url: str = ""  # the post's page
-    author_url: str = ""
-    avatar: str = ""  # the author's own avatar, or "" for their initial on a colour
-    initial: str = ""
-    hue: int = 0
-
-
 HUES = 8  # the colours (site.css .hue-N) of avatars without an image
 
 
@@ -137,7 +113,8 @@ def user_url(user: User) -> str:
     return profile_path(user.username)
 
 
-def _photos(annotations: list[dict]) -> list[Photo]:
+def photos_of(annotations: list[dict]) -> list[Photo]:
+    """The photos (oEmbeds) among a post's annotations, as their files expanded them."""
     photos = []
     for annotation in annotations:
         value = annotation.get("value")
@@ -160,47 +137,23 @@ def _photos(annotations: list[dict]) -> list[Photo]:
     return photos
 
 
-def cards(posts: list[Post], viewer: User | None) -> list[Card]:
-    return load_cards(posts, viewer)[0]
-
-
-def load_cards(
-    posts: list[Post], viewer: User | None, user_ids: Iterable[int] = ()
-) -> tuple[list[Card], ViewerContext]:
-    """The page's posts ready for ``web/_post.html``, and the viewer's relations to them and to
-    ``user_ids`` (a profile's user): two queries at most, whatever the page's length."""
-    shown = [p.repost_of if p.repost_of_id else p for p in posts]
-    context = ViewerContext.load(
-        viewer, user_ids, [p.pk for p in shown], post_kinds=post_relations if viewer else None
-    )
-    expanded = expand({p.pk: p.annotations for p in shown if p.annotations})
-    result = []
-    for row, post in zip(posts, shown, strict=True):
-        result.append(
-            Card(
-                row=row,
-                post=post,
-                reposter=row.user if row.repost_of_id else None,
-                html=linked_html(post.html),
-                photos=_photos(expanded.get(post.pk, [])),
-                starred=context.has("you_starred", post.pk),
-                reposted=context.has("you_reposted", post.pk),
-                is_own=viewer is not None and post.user_id == viewer.pk,
-                url=post_url(post),
-                author_url=profile_path(post.user.username),
-                avatar=uploaded_avatar(post.user),
-                initial=post.user.username[:1].upper(),
-                hue=post.user_id % HUES,
-            )
-        )
-    return result, context
-
-
 def when(moment: datetime) -> str:
     """A post's time as people say it: "3 minutes ago" within a day, the date after that."""
     age = timezone.now() - moment
-    if age.total_seconds() < 60:
+    seconds = age.total_seconds()
+    if seconds < 60:
         return "just now"
     if age.days < 1:
-        return f"{timesince(moment).split(',')[0]} ago"
+        hours = int(seconds // 3600)
+        return _ago(get_language(), hours, 0 if hours else int(seconds // 60))
     return moment.strftime("%-d %b %Y")
+
+
+@lru_cache(maxsize=512)
+def _ago(language: str, hours: int, minutes: int) -> str:
+    """``timesince``'s first unit for an age under a day ("5 minutes", "3 hours"), which only
+    its hours (else its minutes) decide: made once per age and language, not for each post of
+    each page."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    age = timedelta(hours=hours, minutes=minutes)
+    return f"{timesince(start, start + age).split(',')[0]} ago"

@@ -29,9 +29,10 @@ from posts.services.posting import create_post
 from streams.services.page import Stream
 from users.services.profile import update_profile
 
+from ..cached import load_cards
 from ..forms import ComposeForm, MessageForm, NewConversationForm, ProfileForm
 from ..pages import STREAM, answers_refusals, back_to, page_response, stream_page, viewer_of
-from ..rendering import avatar_of, cards, linked_html, post_url
+from ..rendering import avatar_of, linked_html, post_url
 from .public import stream_or_fragment
 
 AccessToken = get_access_token_model()
@@ -95,7 +96,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             initial["text"] = f"@{replied.original.user.username} "
         context = {
             "form": ComposeForm(initial=initial),
-            "replied": cards([replied], viewer)[0] if replied else None,
+            "replied": load_cards([replied], viewer)[0][0] if replied else None,
         }
         return page_response(request, "web/compose.html", context)
     form = ComposeForm(request.POST, request.FILES)

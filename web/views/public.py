@@ -3,10 +3,16 @@ thread, hashtags. Each is a page of ``streams.services.page`` and the viewer's r
 
 from __future__ import annotations
 
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from core.compiled import Slots, compiled
 from core.errors import Reason, Refused
 from core.inputs import parse_id
 from core.paging import Cursor
@@ -16,6 +22,7 @@ from posts.services.lookup import get_post
 from streams.services.page import Stream
 from users.models import User
 
+from ..cards import post_card
 from ..pages import (
     StreamView,
     answers_refusals,
@@ -70,10 +77,18 @@ def global_stream(request: HttpRequest) -> HttpResponse:
     return stream_or_fragment(request, "web/stream.html", context)
 
 
+def _active_user(slots: Slots) -> QuerySet:
+    # Upper on both sides rather than ``iexact``, which SQLite turns into a LIKE and so escapes
+    # the name (it would no longer be the value given).
+    named = Exact(Upper("username"), Upper(Value(slots.text("username"))))
+    return User.objects.filter(named, is_active=True).order_by("pk")[:1]
+
+
 def find_user(username: str) -> User:
     user = None
     if not is_reserved(username):
-        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        found = compiled(_active_user).run(username=username)
+        user = found[0] if found else None
     if user is None:
         raise Refused(Reason.NOT_FOUND, f"There is no user @{username[:40]} here.", subject="user")
     return user
@@ -113,52 +128,95 @@ def thread_from(request: HttpRequest, viewer, post_id: int, thread_id: int) -> S
     return stream_page(request, viewer, Stream("thread", subject=thread_id), THREAD, cursor=cursor)
 
 
+def _thread_of(request: HttpRequest, viewer, main_id: int, thread_id: int):
+    """The thread from the post on, oldest first, and the post's card (None: not there, or not
+    visible to this viewer)."""
+    thread = thread_from(request, viewer, main_id, thread_id)
+    thread.cards.reverse()  # oldest first: the post, then its replies
+    return thread, next((c for c in thread.cards if c.parts.post_id == main_id), None)
+
+
+def _whereabouts(slots: Slots) -> QuerySet:
+    """Where a post is: its thread, what it reposts, and what it replies to and by whom."""
+    return Post.objects.filter(pk=slots.post).values_list(
+        "thread_id", "repost_of_id", "reply_to_id", "reply_to__user__username"
+    )
+
+
+# Posts whose page was not their own thread's first page: replies, reposts, posts some viewer
+# could not see, no post at all. A hint only (which query to begin with), never an answer; a
+# set of ids per process, emptied when it grows past its bound.
+NOT_FIRST: set[int] = set()
+MAX_NOT_FIRST = 100_000
+
+
+def _as_first_post(request: HttpRequest, viewer, pk: int):
+    """Most pages asked for are a thread's first post, whose thread id is its own: its page is
+    that thread's, and the post found there proves it one (a reply is in the thread of the post
+    it replies to, whose id is older than its own; a repost is in none). One query."""
+    if pk in NOT_FIRST:
+        return None
+    thread, main = _thread_of(request, viewer, pk, pk)
+    if main is None:
+        if len(NOT_FIRST) >= MAX_NOT_FIRST:
+            NOT_FIRST.clear()
+        NOT_FIRST.add(pk)
+        return None
+    return thread, main, main.parts.username, None
+
+
+def _located(request: HttpRequest, viewer, pk: int):
+    """Any post's page: where it is (a lookup by primary key), then its thread read under the
+    visibility rule."""
+    found = compiled(_whereabouts).run(post=pk)
+    if not found:
+        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
+    thread_id, repost_of_id, reply_to_id, reply_to_author = found[0]
+    if repost_of_id is not None:
+        # A repost's page is its original's thread, once the repost itself may be seen.
+        repost = get_post(pk, viewer, BY_ID)
+        main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user.username
+    else:
+        main_id, author = pk, None
+    thread, main = _thread_of(request, viewer, main_id, thread_id or main_id)
+    if main is None:  # not visible to this viewer
+        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
+    # The conversation before it: the post it replies to (its page shows it and on).
+    earlier = None
+    if reply_to_id and not repost_of_id:
+        earlier = reverse("web:post", args=[reply_to_author, reply_to_id])
+    return thread, main, author or main.parts.username, earlier
+
+
 @answers_refusals
 def post(request: HttpRequest, username: str, post_id: str) -> HttpResponse:
     viewer = viewer_of(request)
     pk = parse_id(post_id, "post id")
-    # Where it is: a lookup by primary key, before the page reads it under the visibility rule.
-    found = (
-        Post.objects.filter(pk=pk)
-        .values_list("thread_id", "repost_of_id", "reply_to_id", "reply_to__user__username")
-        .first()
+    located = _as_first_post(request, viewer, pk) or _located(request, viewer, pk)
+    thread, main, author, earlier = located
+    if author != username:
+        return redirect(reverse("web:post", args=[author, pk]), permanent=True)
+    if main.parts.deleted:
+        return message_page(request, 410, f"@{author} deleted this post.")
+    canonical = reverse("web:post", args=[author, pk])
+    signed_in = viewer is not None
+    # Each card as the template's loop laid it out, written here without the loop.
+    written = (
+        post_card(c, request, signed_in=signed_in, highlight=c is main, in_thread=True)
+        for c in thread.cards
     )
-    if found is None:
-        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
-    thread_id, repost_of_id, reply_to_id, reply_to_author = found
-    if repost_of_id is not None:
-        # A repost's page is its original's thread, once the repost itself may be seen.
-        repost = get_post(pk, viewer, BY_ID)
-        main_id, thread_id, author = repost_of_id, repost.repost_of.thread_id, repost.user
-    else:
-        main_id, author = pk, None
-    thread = thread_from(request, viewer, main_id, thread_id or main_id)
-    thread.cards.reverse()  # oldest first: the post, then its replies
-    main = next((c for c in thread.cards if c.post.pk == main_id), None)
-    if main is None:  # not visible to this viewer
-        raise Refused(Reason.NOT_FOUND, f"No post {pk}.")
-    author = author or main.post.user
-    if author.username != username:
-        return redirect(reverse("web:post", args=[author.username, pk]), permanent=True)
-    if main.post.is_deleted:
-        return message_page(request, 410, f"@{author.username} deleted this post.")
-    original = main.post
-    canonical = reverse("web:post", args=[author.username, pk])
+    cards = "".join(f"\n    {card}\n  " for card in written)
     return page_response(
         request,
         "web/post.html",
         {
-            "main": main,
-            "thread": thread,
-            # The conversation before it: the post it replies to (its page shows it and on).
-            "earlier": reverse("web:post", args=[reply_to_author, reply_to_id])
-            if reply_to_id and not repost_of_id
-            else None,
+            "main": main.parts,
+            "cards": mark_safe(cards),  # noqa: S308 - each card is escaped html (web/cards.py)
+            "earlier": earlier,
             # A long thread goes on from its last post shown here.
-            "later": thread.cards[-1].url if thread.more else None,
+            "later": thread.cards[-1].parts.url if thread.more else None,
             "canonical": request.build_absolute_uri(canonical),
-            "avatar": avatar_of(original.user),
-            "summary": original.text[:200],
+            "avatar": main.parts.avatar or static("avatar-default.png"),
         },
     )
 
