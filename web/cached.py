@@ -66,6 +66,7 @@ def _page_cards(
         user_ids,
         [p.post_id for p in parts],
         post_kinds=post_relations if viewer is not None else None,
+        remember=True,  # the viewer is the request's, read by its session this request
     )
     cards = [
         PageCard(

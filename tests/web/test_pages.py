@@ -12,6 +12,7 @@ from posts.services.posting import create_post, delete_post
 from users.models import User
 from users.services import graph
 from users.services.moderation import suspend
+from users.services.profile import update_profile
 
 from ..post_support import ok
 
@@ -154,3 +155,9 @@ def test_the_account_pages_carry_the_csp_and_the_admins_login_keeps_its_own(clie
         assert "form-action" not in policy
     assert "form-action 'self'" in client.get("/")[CSP]
     assert CSP not in client.get("/admin/login/")
+
+
+def test_a_profiles_description_is_its_pages_meta_description(client, alice, bob):
+    update_profile(alice, {"description": {"text": "Coffee & birds"}}, replace=False)
+    assert '<meta name="description" content="Coffee &amp; birds">' in html(client.get("/alice"))
+    assert '<meta name="description" content="Posts by @bob">' in html(client.get("/bob"))
