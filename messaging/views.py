@@ -23,6 +23,7 @@ from pnut import channels as pnut_channels
 from posts.options import query_flag
 from streams.serializers import marker_data
 
+from . import rendered
 from .models import Channel, Message
 from .options import BROADCAST, PM
 from .serializers import (
@@ -287,15 +288,23 @@ class MessagesView(ApiView):
     marks_channel = False  # pnut's update_marker=1: the channel's marker moves to the message
 
     def get(self, request: Request, channel_id: str):
+        """Chat clients poll it: the page is ids and versions and its messages come from the
+        rendered-message cache (messaging/rendered.py) unless the options show more than the
+        rows."""
         channel = channel_for(self, channel_id, channel_to_read)
         options = message_options(self)
-        result = reading.channel_messages(
-            viewer_of(self), channel, options.read.filters, read_cursor(request)
-        )
+        viewer = viewer_of(self)
         meta = {}
-        if viewer_of(self) is not None:
+        if viewer is not None:
             meta["marker"] = marker_data(marker_of(channel), reading.marker_name(channel.pk))
-        return messages_page(self, result, options, meta)
+        whole = not rendered.cached(self.dialect, options)
+        result = reading.channel_messages(
+            viewer, channel, options.read.filters, read_cursor(request), whole=whole
+        )
+        if whole:
+            return messages_page(self, result, options, meta)
+        data = rendered.render_page(self.dialect, result.items, viewer, options)
+        return enveloped(data, {**page_meta(result.items, result.more), **meta})
 
     def post(self, request: Request, channel_id: str):
         pm_ok = opens_pm(self)

@@ -72,6 +72,9 @@ class Message(models.Model):
     is_deleted = models.BooleanField(default=False)
     is_sticky = models.BooleanField(default=False)  # pnut's sticky messages, kept by editors
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by the database on every UPDATE of the row (core/row_versions.py): part of the key
+    # of the message's cached renderings (messaging/rendered.py).
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = MessageQuerySet.as_manager()
 

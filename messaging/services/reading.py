@@ -7,6 +7,9 @@ rows the fan-out writes: counting a user's unread channels reads only their own 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Count, F, QuerySet, TextField
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -37,13 +40,43 @@ def _marked_channel(name: str) -> int | None:
     return found[1] if found and found[0] == "channel" else None
 
 
+# Per message of a page: the version of every row its rendering shows (core.row_versions) --
+# the message, its author, its app (DOT's ``updated`` and the profile's version) -- read instead
+# of the rows: the renderings come from a cache under these versions (messaging/rendered.py).
+MESSAGE_STAMP = (
+    "id",
+    "version",
+    "user_id",
+    "user__version",
+    "source_id",
+    "source__updated",
+    "source__profile__version",
+)
+
+
+@dataclass
+class MessageEntry:
+    """One message of a page, before its rows are read: enough to find its rendering in a
+    cache and the viewer's relations to its author."""
+
+    id: int
+    user_id: int
+    stamp: tuple  # the versions of the rows it shows; a new value for any change of them
+    pagination_id: int | None = None
+
+    @classmethod
+    def from_row(cls, values: tuple) -> MessageEntry:
+        stamp = tuple(v.timestamp() if isinstance(v, datetime) else v for v in values)
+        return cls(values[0], values[2], stamp)
+
+
 def _messages_query(
-    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool, whole: bool
 ) -> QuerySet:
     """The page's ids from the messages' table alone (``visible_messages``' conditions are per
-    row there), then its rows with their authors and apps joined: so even the generic plan of
-    the prepared statement reads the channel's newest from its index and stops, for a PM of
-    three messages and a room of thousands alike."""
+    row there), then its rows with their authors and apps joined (``whole``) or only their
+    versions: so even the generic plan of the prepared statement reads the channel's newest
+    from its index and stops, for a PM of three messages and a room of thousands alike."""
     viewer = slots.viewer if signed_in else None
     rows = Message.objects.filter(
         visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
@@ -52,18 +85,29 @@ def _messages_query(
     before = None if cursor.before_id is None else slots.before
     page = window(rows, cursor, since, before).values("pk")
     order = "-id" if cursor.count > 0 else "id"
-    return Message.objects.filter(pk__in=page).for_rendering().order_by(order)
+    rows = Message.objects.filter(pk__in=page).order_by(order)
+    return rows.for_rendering() if whole else rows.values_list(*MESSAGE_STAMP)
 
 
 def channel_messages(
-    viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
+    viewer: User | None,
+    channel: Channel,
+    filters: PostFilters,
+    cursor: Cursor,
+    *,
+    whole: bool = True,
 ) -> Page:
     """A page of the messages of ``channel`` (which the viewer was allowed to find) that the
     viewer may read, newest first: one query, compiled once per shape (``core.compiled``) and
-    prepared once per connection, as every chat client polls it."""
+    prepared once per connection, as every chat client polls it. Its items are the messages
+    (``whole``) or their ``MessageEntry`` (for the rendered-message cache)."""
     cursor = cursor.plain()
     query = compiled(
-        _messages_query, cursor=cursor.shape(), filters=filters, signed_in=viewer is not None
+        _messages_query,
+        cursor=cursor.shape(),
+        filters=filters,
+        signed_in=viewer is not None,
+        whole=whole,
     )
     values = {"channel": channel.pk}
     if viewer is not None:
@@ -72,7 +116,8 @@ def channel_messages(
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    return finish(query.run(**values), cursor)
+    rows = query.run(**values)
+    return finish(rows if whole else [MessageEntry.from_row(row) for row in rows], cursor)
 
 
 def sticky_messages(
