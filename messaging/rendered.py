@@ -71,9 +71,10 @@ def key_prefix(dialect: Dialect, options: MessageOptions) -> str:
 
 
 def render_page(
-    dialect: Dialect, entries: list[MessageEntry], viewer, options: MessageOptions
+    dialect: Dialect, entries: list[MessageEntry], context: ViewerContext, options: MessageOptions
 ) -> list[dict]:
-    """The page's messages as ``dialect`` renders them for ``viewer`` (``cached`` options)."""
+    """The page's messages as ``dialect`` renders them for ``context``'s viewer (``cached``
+    options; ``context`` holds the viewer's relations to the page's authors)."""
     if not entries:
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
@@ -92,7 +93,6 @@ def render_page(
             missing[entry.id] = key
     if missing:
         by_id.update(_render_missing(dialect, missing, options))
-    context = ViewerContext.load(viewer, {entry.user_id for entry in entries})
     add_flags = RENDERERS[dialect.name][1]
     rendered = []
     for entry in entries:

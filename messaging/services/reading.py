@@ -10,24 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Count, F, QuerySet, TextField
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db import connections, router, transaction
+from django.db.models import Count, Exists, F, JSONField, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONArray
 
 from core.compiled import Slots, compiled
 from core.errors import Reason, Refused, invalid
-from core.inputs import storable_text
+from core.inputs import parse_id, storable_text
 from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
-from users.models import User, visible_users
+from users.models import Block, Follow, Mute, User, visible_users
 from users.services.lookup import get_user
+from users.services.viewer import ViewerContext
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
 from ..models.visibility import readable_channels, visible_messages
 from ..options import BROADCAST, PM
-from .lookup import get_channel, parse_ids
+from .lookup import channel_from_row, channel_query, channel_to_read, get_channel, parse_ids
 
 
 def marker_name(channel: Channel | int) -> str:
@@ -89,6 +91,18 @@ def _messages_query(
     return rows.for_rendering() if whole else rows.values_list(*MESSAGE_STAMP)
 
 
+def _page_values(channel: int, viewer: User | None, cursor: Cursor) -> dict[str, int]:
+    """The values of a compiled page's stand-ins."""
+    values = {"channel": channel}
+    if viewer is not None:
+        values["viewer"] = viewer.pk
+    if cursor.since_id is not None:
+        values["since"] = cursor.since_id
+    if cursor.before_id is not None:
+        values["before"] = cursor.before_id
+    return values
+
+
 def channel_messages(
     viewer: User | None,
     channel: Channel,
@@ -109,15 +123,82 @@ def channel_messages(
         signed_in=viewer is not None,
         whole=whole,
     )
-    values = {"channel": channel.pk}
-    if viewer is not None:
-        values["viewer"] = viewer.pk
-    if cursor.since_id is not None:
-        values["since"] = cursor.since_id
-    if cursor.before_id is not None:
-        values["before"] = cursor.before_id
-    rows = query.run(**values)
+    rows = query.run(**_page_values(channel.pk, viewer, cursor))
     return finish(rows if whole else [MessageEntry.from_row(row) for row in rows], cursor)
+
+
+# The viewer's relations to each message's author, as ``ViewerContext`` kinds (those of
+# ``users.services.viewer.user_kinds``, which a message's rendering shows): columns of the page,
+# not a query of their own.
+RELATION_KINDS = ("you_follow", "follows_you", "you_muted", "you_blocked")
+
+
+def _relations(viewer: int) -> dict[str, Exists]:
+    author = OuterRef("user_id")
+    return {
+        "you_follow": Exists(Follow.objects.filter(follower_id=viewer, followee_id=author)),
+        "follows_you": Exists(Follow.objects.filter(follower_id=author, followee_id=viewer)),
+        "you_muted": Exists(Mute.objects.filter(muter_id=viewer, muted_id=author)),
+        "you_blocked": Exists(Block.objects.filter(blocker_id=viewer, blocked_id=author)),
+    }
+
+
+def _channel_page_query(
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    """``lookup.channel_to_read``'s channel row (if the viewer may read it) with its page as
+    one JSON column: each message's ``MESSAGE_STAMP`` and the viewer's relations to its
+    author, in the page's order."""
+    viewer = slots.viewer if signed_in else None
+    rows = Message.objects.filter(
+        visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
+    )
+    since = None if cursor.since_id is None else slots.since
+    before = None if cursor.before_id is None else slots.before
+    ids = window(rows, cursor, since, before).values("pk")
+    columns = [F(name) for name in MESSAGE_STAMP]
+    if signed_in:
+        relations = _relations(slots.viewer)
+        columns += [relations[kind] for kind in RELATION_KINDS]
+    page = (
+        Message.objects.filter(pk__in=ids)
+        .order_by()
+        .values("channel_id")
+        .annotate(
+            entries=JSONBAgg(JSONArray(*columns), order_by="-id" if cursor.count > 0 else "id")
+        )
+        .values("entries")
+    )
+    return channel_query(slots, signed_in=signed_in, page=Subquery(page, output_field=JSONField()))
+
+
+def channel_page(
+    channel_id: str | int, viewer: User | None, filters: PostFilters, cursor: Cursor
+) -> tuple[Channel, Page, ViewerContext]:
+    """``channel_to_read``, ``channel_messages(…, whole=False)`` and the viewer's relations to
+    the page's authors: on PostgreSQL in one query (every chat client polls it), elsewhere in
+    three."""
+    cursor = cursor.plain()
+    if connections[router.db_for_read(Message)].vendor != "postgresql":
+        channel = channel_to_read(channel_id, viewer)
+        page = channel_messages(viewer, channel, filters, cursor, whole=False)
+        return channel, page, ViewerContext.load(viewer, {e.user_id for e in page.items})
+    signed_in = viewer is not None
+    query = compiled(
+        _channel_page_query, cursor=cursor.shape(), filters=filters, signed_in=signed_in
+    )
+    pk = parse_id(str(channel_id), "channel id")
+    rows = query.run(**_page_values(pk, viewer, cursor))
+    channel = channel_from_row(pk, rows, signed_in)
+    entries, context = [], ViewerContext(viewer)
+    kinds = RELATION_KINDS if signed_in else ()
+    size = len(MESSAGE_STAMP)
+    for row in rows[0][-1] or ():
+        entries.append(MessageEntry.from_row(tuple(row[:size])))
+        for kind, related in zip(kinds, row[size:], strict=True):
+            if related:
+                context.ids[kind].add(row[2])
+    return channel, finish(entries, cursor), context
 
 
 def sticky_messages(
