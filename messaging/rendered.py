@@ -19,6 +19,7 @@ pnut's presence) are rendered whole each time, as before.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -78,36 +79,74 @@ def render_page(
     if not entries:
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
-    keys: list[str] | None = [prefix + ":".join(map(str, entry.stamp)) for entry in entries]
-    try:
-        found = cache.get_many(keys)
-    except Exception:  # the cache (Redis) is down: render everything, as without a cache
-        logger.warning("rendered-message cache unreachable", exc_info=True)
-        found, keys = {}, None
-    by_id: dict[int, dict] = {}
-    missing: dict[int, str | None] = {}
-    for entry, key in zip(entries, keys or [None] * len(entries), strict=True):
-        if key in found:
-            by_id[entry.id] = found[key]
-        else:
-            missing[entry.id] = key
-    if missing:
-        by_id.update(_render_missing(dialect, missing, options))
+    keys = {entry.id: prefix + ":".join(map(str, entry.stamp)) for entry in entries}
+    by_id = {pk: data for pk, key in keys.items() if (data := LOCAL.get(key)) is not None}
+    if len(by_id) < len(keys):
+        by_id.update(
+            _shared(dialect, {pk: key for pk, key in keys.items() if pk not in by_id}, options)
+        )
     add_flags = RENDERERS[dialect.name][1]
     rendered = []
     for entry in entries:
-        data = by_id.get(entry.id)
-        if data is None:
+        shared = by_id.get(entry.id)
+        if shared is None:
             continue  # removed between the page's query and the read of its row
+        data = dict(shared)  # the renderings are shared: only copies are the viewer's
         if context.authenticated:
+            if isinstance(data.get("user"), dict):
+                data["user"] = dict(data["user"])
             add_flags(data, context, entry.user_id)
         data["pagination_id"] = str(entry.pagination_id)
         rendered.append(data)
     return rendered
 
 
+class LocalRenderings:
+    """This process's latest renderings by key, at most ``size`` (the oldest go first): the
+    messages every client of a busy room polls, without the shared cache's round trip and
+    unpickling. Never stale for the same reason as the shared cache: its keys are the rows'
+    versions."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: dict[str, dict] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        return self.items.get(key)
+
+    def update(self, renderings: dict[str, dict]) -> None:
+        with self.lock:
+            self.items.update(renderings)
+            while len(self.items) > self.size:
+                del self.items[next(iter(self.items))]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+LOCAL = LocalRenderings(4096)
+
+
+def _shared(dialect: Dialect, keys: dict[int, str], options: MessageOptions) -> dict[int, dict]:
+    """The renderings this process lacks: from the shared cache (Django's), else read and
+    rendered (``_render_missing``); kept here too."""
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # the cache (Redis) is down: render everything, as without a cache
+        logger.warning("rendered-message cache unreachable", exc_info=True)
+        found = None
+    by_id = {pk: found[key] for pk, key in keys.items() if found and key in found}
+    missing = {pk: key for pk, key in keys.items() if pk not in by_id}
+    if missing:
+        by_id.update(_render_missing(dialect, missing, options, store=found is not None))
+    LOCAL.update({keys[pk]: data for pk, data in by_id.items()})
+    return by_id
+
+
 def _render_missing(
-    dialect: Dialect, missing: dict[int, str | None], options: MessageOptions
+    dialect: Dialect, missing: dict[int, str], options: MessageOptions, *, store: bool
 ) -> dict[int, dict]:
     """The messages read (one query) and rendered for no viewer, and stored under their keys
     (the page query's versions: the rows were read after it, so a rendering is never older
@@ -117,10 +156,11 @@ def _render_missing(
     fresh = dict(
         zip((m.pk for m in messages), render(MessagePage(messages, None, options)), strict=True)
     )
-    stored = {missing[pk]: data for pk, data in fresh.items() if missing[pk] is not None}
-    if stored:
+    if store and fresh:
         try:
-            cache.set_many(stored, settings.RENDERED_POST_SECONDS)
+            cache.set_many(
+                {missing[pk]: data for pk, data in fresh.items()}, settings.RENDERED_POST_SECONDS
+            )
         except Exception:
             logger.warning("rendered-message cache unreachable", exc_info=True)
     return fresh

@@ -17,6 +17,7 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
 from adn_api.oauth.tokens import create_app, issue_token
+from messaging import rendered as messaging_rendered
 from users.models import User
 
 # The files tests' stores (the local disk, S3 at a moto server), for any test module to ask for.
@@ -72,6 +73,8 @@ def clear_run_cache() -> None:
         delete_matching(backend._cache.get_client(write=True), run_key_patterns())
     else:
         backend.clear()  # in-process (locmem): this run's own
+    # This process's rendered messages: tests reuse ids and versions with other rows.
+    messaging_rendered.LOCAL.clear()
 
 
 @pytest.fixture(autouse=True)
