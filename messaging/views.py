@@ -291,6 +291,7 @@ class MessagesView(ApiView):
         """Chat clients poll it: the channel and its page's ids and versions are one query, and
         its messages come from the rendered-message cache (messaging/rendered.py), unless the
         options show more than the rows."""
+        pm_ok = opens_pm(self)
         options = message_options(self)
         if not rendered.cached(self.dialect, options):
             channel = channel_for(self, channel_id, channel_to_read)
@@ -298,7 +299,6 @@ class MessagesView(ApiView):
                 viewer_of(self), channel, options.read.filters, read_cursor(request)
             )
             return messages_page(self, result, options, self.marker_meta(channel))
-        pm_ok = opens_pm(self)
         channel, result, context = reading.channel_page(
             channel_id, viewer_of(self), options.read.filters, read_cursor(request)
         )
