@@ -34,7 +34,7 @@ from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
-from users.models import Block, Follow, Mute, User, visible_users
+from users.models import Follow, Mute, User, visible_users
 from users.services.lookup import get_user
 from users.services.viewer import ViewerContext
 
@@ -142,17 +142,21 @@ def channel_messages(
 # The viewer's relations to each message's author, as ``ViewerContext`` kinds (those of
 # ``users.services.viewer.user_kinds``, which a message's rendering shows): columns of the page,
 # not a query of their own.
-RELATION_KINDS = ("you_follow", "follows_you", "you_muted", "you_blocked")
-
-
 def _relations(viewer: int) -> dict[str, Exists]:
     author = OuterRef("user_id")
     return {
         "you_follow": Exists(Follow.objects.filter(follower_id=viewer, followee_id=author)),
         "follows_you": Exists(Follow.objects.filter(follower_id=author, followee_id=viewer)),
         "you_muted": Exists(Mute.objects.filter(muter_id=viewer, muted_id=author)),
-        "you_blocked": Exists(Block.objects.filter(blocker_id=viewer, blocked_id=author)),
     }
+
+
+def relation_kinds(filters: PostFilters) -> tuple[str, ...]:
+    """The relations a page of ``visible_messages`` can hold: never a blocked author (blocks
+    leave a page either way), nor a muted one unless ``include_muted``; no one blocks or mutes
+    themselves."""
+    kinds = ("you_follow", "follows_you")
+    return (*kinds, "you_muted") if filters.include_muted else kinds
 
 
 def _channel_page_query(
@@ -178,7 +182,7 @@ def _channel_page_query(
     ]
     if signed_in:
         relations = _relations(slots.viewer)
-        columns += [Cast(relations[kind], IntegerField()) for kind in RELATION_KINDS]
+        columns += [Cast(relations[kind], IntegerField()) for kind in relation_kinds(filters)]
     entry = Func(*columns, template="ARRAY[%(expressions)s]", output_field=BIGINTS)
     page = (
         Message.objects.filter(pk__in=ids)
@@ -214,7 +218,7 @@ def channel_page(
     rows = query.run(**_page_values(pk, viewer, cursor))
     channel = channel_from_row(pk, rows, signed_in)
     entries, context = [], ViewerContext(viewer)
-    kinds = RELATION_KINDS if signed_in else ()
+    kinds = relation_kinds(filters) if signed_in else ()
     size = len(MESSAGE_STAMP)
     for row in rows[0][-1] or ():
         entries.append(MessageEntry.from_row(tuple(row[:size])))

@@ -30,14 +30,17 @@ def room(make_user, token_for):
         alice,
         type="net.patter-app.room",
         readers={"any_user": True},
-        writers={"user_ids": [str(bob.pk)]},
+        writers={"user_ids": [str(bob.pk), str(carol.pk)]},
     )
     first = messages.post_message(bob, chat, text="hello @alice #tag https://example.com")
     messages.post_message(alice, chat, text="a reply", reply_to=first.pk)
     messages.post_message(
         bob, chat, text="", machine_only=True, annotations=[{"type": "x.y", "value": {}}]
     )
+    messages.post_message(carol, chat, text="from carol")
     graph.follow(alice, bob)
+    graph.follow(carol, alice)
+    graph.mute(bob, carol)
     return chat, {u.username: (u, token_for(u)) for u in (alice, bob, carol)}
 
 
@@ -49,7 +52,9 @@ def whole(dialect: str, channel, viewer, params: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("dialect", ["adn", "pnut"])
-@pytest.mark.parametrize("params", [{}, {"include_machine": "1"}, {"include_html": "0"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"include_machine": "1"}, {"include_html": "0"}, {"include_muted": "1"}]
+)
 def test_cached_page_is_the_whole_rendering_for_each_viewer(api, room, dialect, params):
     chat, people = room
     prefix = WHOLE[dialect][0]
@@ -75,3 +80,16 @@ def test_a_change_to_any_row_a_message_shows_is_read_at_once(api, room):
     page = ok(api.get(path, token, include_deleted=1))
     assert page[-1]["is_deleted"] and "text" not in page[-1]
     assert page == whole("adn", chat, alice, {"include_deleted": "1"})
+
+
+def test_a_muted_author_is_left_out_or_shown_muted(api, room):
+    chat, people = room
+    path = f"{ADN}/channels/{chat.pk}/messages"
+    token = people["bob"][1]
+    assert "carol" not in [m["user"]["username"] for m in ok(api.get(path, token))]
+    shown = ok(api.get(path, token, include_muted=1))
+    assert [m["user"]["you_muted"] for m in shown if m["user"]["username"] == "carol"] == [True]
+    follows = {m["user"]["username"]: m["user"]["follows_you"] for m in shown}
+    assert follows == {"carol": False, "alice": True, "bob": False}
+    alice = {m["user"]["username"]: m["user"] for m in ok(api.get(path, people["alice"][1]))}
+    assert alice["bob"]["you_follow"] and alice["carol"]["follows_you"]
