@@ -126,7 +126,7 @@ class LocalRenderings:
             self.items.clear()
 
 
-LOCAL = LocalRenderings(4096)
+LOCAL = LocalRenderings(1024)  # a few MB: the pages of the busiest rooms
 
 
 def _shared(dialect: Dialect, keys: dict[int, str], options: MessageOptions) -> dict[int, dict]:
