@@ -84,22 +84,26 @@ class MessageEntry:
         return cls(values[0], values[2], stamp)
 
 
-def _messages_query(
-    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool, whole: bool
-) -> QuerySet:
-    """The page's ids from the messages' table alone (``visible_messages``' conditions are per
-    row there), then its rows with their authors and apps joined (``whole``) or only their
-    versions: so even the generic plan of the prepared statement reads the channel's newest
-    from its index and stops, for a PM of three messages and a room of thousands alike."""
+def _page_ids(slots: Slots, cursor: Cursor, filters: PostFilters, signed_in: bool) -> QuerySet:
+    """The ids of the page of the channel's messages the viewer may read, from the messages'
+    table alone (``visible_messages``' conditions are per row there): so even the generic plan
+    of the prepared statement reads the channel's newest from its index and stops, for a PM of
+    three messages and a room of thousands alike. Its rows are joined to it by id."""
     viewer = slots.viewer if signed_in else None
     rows = Message.objects.filter(
         visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
     )
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
-    page = window(rows, cursor, since, before).values("pk")
-    order = "-id" if cursor.count > 0 else "id"
-    rows = Message.objects.filter(pk__in=page).order_by(order)
+    return window(rows, cursor, since, before).values("pk")
+
+
+def _messages_query(
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool, whole: bool
+) -> QuerySet:
+    """The page's rows with their authors and apps joined (``whole``), or only their versions."""
+    ids = _page_ids(slots, cursor, filters, signed_in)
+    rows = Message.objects.filter(pk__in=ids).order_by("-id" if cursor.count > 0 else "id")
     return rows.for_rendering() if whole else rows.values_list(*MESSAGE_STAMP)
 
 
@@ -165,13 +169,7 @@ def _channel_page_query(
     """``lookup.channel_to_read``'s channel row (if the viewer may read it) with its page as
     one column: each message's ``MESSAGE_STAMP`` and the viewer's relations to its author, in
     the page's order."""
-    viewer = slots.viewer if signed_in else None
-    rows = Message.objects.filter(
-        visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
-    )
-    since = None if cursor.since_id is None else slots.since
-    before = None if cursor.before_id is None else slots.before
-    ids = window(rows, cursor, since, before).values("pk")
+    ids = _page_ids(slots, cursor, filters, signed_in)
     # One bigint array per message (an array of arrays is cheaper for PostgreSQL to build than
     # JSON): the app's ``updated`` as microseconds, the relations as 0 or 1.
     columns = [
