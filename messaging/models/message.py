@@ -96,10 +96,16 @@ class Unread(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey("messaging.Channel", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="unreads")
+    # The channel's type (which never changes), so ``num_unread`` counts a user's unread PM
+    # channels from their PM rows alone, not every unread row of every room they are in.
+    kind = models.CharField(max_length=255)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "message"], name="unread_once")]
-        indexes = [models.Index(fields=["user", "channel", "message"], name="unread_user")]
+        indexes = [
+            models.Index(fields=["user", "channel", "message"], name="unread_user"),
+            models.Index(fields=["user", "kind", "channel"], name="unread_user_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.message_id} unread by {self.user_id}"

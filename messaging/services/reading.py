@@ -333,7 +333,7 @@ def subscriber_ids(viewer: User | None, channels: list[Channel]) -> dict[int, li
 def _unread_query(slots: Slots) -> QuerySet:
     return (
         Unread.objects.filter(
-            user_id=slots.user, channel__type=slots.text("kind"), channel__is_inactive=False
+            user_id=slots.user, kind=slots.text("kind"), channel__is_inactive=False
         )
         .values("user_id")
         .annotate(n=Count("channel_id", distinct=True))
