@@ -343,8 +343,8 @@ def _unread_query(slots: Slots) -> QuerySet:
 
 def num_unread(user: User, kind: str = PM) -> int:
     """How many channels of ``kind`` the user subscribes to (not muted: muting unsubscribes)
-    have unread messages: a count over the user's own unread rows, compiled once (clients
-    poll it)."""
+    have unread messages: a count over the user's own unread rows of that kind (``Unread.kind``,
+    the channel's type), compiled once (clients poll it)."""
     rows = compiled(_unread_query).run(user=user.pk, kind=kind)
     return rows[0][1] if rows else 0
 
