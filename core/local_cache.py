@@ -39,8 +39,11 @@ class LocalCache:
     def set(self, key: Hashable, value: Any) -> None:
         self.set_many({key: value})
 
+    def clear(self) -> None:
+        self.entries.clear()
+
 
 def clear_all() -> None:
     """Forget every local cache's entries: tests whose databases reuse ids and versions."""
     for cache in _caches:
-        cache.entries.clear()
+        cache.clear()

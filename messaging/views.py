@@ -23,6 +23,7 @@ from pnut import channels as pnut_channels
 from posts.options import query_flag
 from streams.serializers import marker_data
 
+from . import rendered
 from .models import Channel, Message
 from .options import BROADCAST, PM
 from .serializers import (
@@ -287,15 +288,30 @@ class MessagesView(ApiView):
     marks_channel = False  # pnut's update_marker=1: the channel's marker moves to the message
 
     def get(self, request: Request, channel_id: str):
-        channel = channel_for(self, channel_id, channel_to_read)
+        """Chat clients poll it: the channel and its page's ids and versions are one query, and
+        its messages come from the rendered-message cache (messaging/rendered.py), unless the
+        options show more than the rows."""
+        pm_ok = opens_pm(self)
         options = message_options(self)
-        result = reading.channel_messages(
-            viewer_of(self), channel, options.read.filters, read_cursor(request)
+        if not rendered.cached(self.dialect, options):
+            channel = channel_for(self, channel_id, channel_to_read)
+            result = reading.channel_messages(
+                viewer_of(self), channel, options.read.filters, read_cursor(request)
+            )
+            return messages_page(self, result, options, self.marker_meta(channel))
+        channel, result, context = reading.channel_page(
+            channel_id, viewer_of(self), options.read.filters, read_cursor(request)
         )
-        meta = {}
-        if viewer_of(self) is not None:
-            meta["marker"] = marker_data(marker_of(channel), reading.marker_name(channel.pk))
-        return messages_page(self, result, options, meta)
+        if channel.is_pm and not pm_ok:
+            raise ApiException(NEEDS_MESSAGES, code=403)
+        data = rendered.render_page(self.dialect, result.items, context, options)
+        meta = {**page_meta(result.items, result.more), **self.marker_meta(channel)}
+        return enveloped(data, meta)
+
+    def marker_meta(self, channel: Channel) -> dict:
+        if viewer_of(self) is None:
+            return {}
+        return {"marker": marker_data(marker_of(channel), reading.marker_name(channel.pk))}
 
     def post(self, request: Request, channel_id: str):
         pm_ok = opens_pm(self)

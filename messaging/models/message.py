@@ -44,8 +44,10 @@ class Message(models.Model):
     App.net's threads (``reply_to``, ``thread_id``). A deleted message keeps its row as a
     tombstone (``is_deleted``, no text), as App.net answered it."""
 
+    # No index of its own: ``message_channel_id`` (channel, -id) leads with it. With both, the
+    # planner could read a channel by this one and sort it, where the other is already sorted.
     channel = models.ForeignKey(
-        "messaging.Channel", on_delete=models.CASCADE, related_name="messages"
+        "messaging.Channel", on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
@@ -70,6 +72,9 @@ class Message(models.Model):
     is_deleted = models.BooleanField(default=False)
     is_sticky = models.BooleanField(default=False)  # pnut's sticky messages, kept by editors
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by the database on every UPDATE of the row (core/row_versions.py): part of the key
+    # of the message's cached renderings (messaging/rendered.py).
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -91,10 +96,16 @@ class Unread(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey("messaging.Channel", on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="unreads")
+    # The channel's type (which never changes), so ``num_unread`` counts a user's unread PM
+    # channels from their PM rows alone, not every unread row of every room they are in.
+    kind = models.CharField(max_length=255)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "message"], name="unread_once")]
-        indexes = [models.Index(fields=["user", "channel", "message"], name="unread_user")]
+        indexes = [
+            models.Index(fields=["user", "channel", "message"], name="unread_user"),
+            models.Index(fields=["user", "kind", "channel"], name="unread_user_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.message_id} unread by {self.user_id}"

@@ -138,5 +138,6 @@ def set_read(user: User, channel: Channel, read: bool) -> None:
         update_markers(user, [{"name": marker_name(channel), "id": str(top)}], reset_read_id=False)
     elif Subscription.objects.filter(channel=channel, user=user).exists():
         Unread.objects.bulk_create(
-            [Unread(user=user, channel=channel, message_id=top)], ignore_conflicts=True
+            [Unread(user=user, channel=channel, message_id=top, kind=channel.type)],
+            ignore_conflicts=True,
         )

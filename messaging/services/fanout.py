@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from users.models import Block
 
-from ..models import Message, MessageFanOut, Subscription, Unread
+from ..models import Channel, Message, MessageFanOut, Subscription, Unread
 
 
 def _next_batch(channel_id: int, after: int, size: int) -> tuple[int, int]:
@@ -47,8 +47,9 @@ def _write_batch(message: Message, low: int, high: int) -> None:
         if cursor.fetchone() is None:
             return
         cursor.execute(
-            f"INSERT INTO {unread} (user_id, channel_id, message_id) "
-            f"SELECT s.user_id, s.channel_id, %s FROM {subs} s "
+            f"INSERT INTO {unread} (user_id, channel_id, message_id, kind) "
+            f"SELECT s.user_id, s.channel_id, %s, "
+            f"(SELECT type FROM {Channel._meta.db_table} WHERE id = s.channel_id) FROM {subs} s "
             f"WHERE s.channel_id = %s AND s.id > %s AND s.id <= %s "
             f"AND s.user_id <> %s AND s.last_read_id < %s "
             f"AND NOT EXISTS (SELECT 1 FROM {block} b WHERE "

@@ -8,7 +8,7 @@ the channel row first (``lock_channel``), so concurrent messages queue on it.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Expression, QuerySet
 
 from core.compiled import Slots, compiled
 from core.errors import Reason, Refused, invalid
@@ -40,12 +40,27 @@ def get_channel(channel_id: str | int, viewer: User | None, *, include_pm: bool 
 FIELDS = tuple(field.attname for field in Channel._meta.concrete_fields)
 
 
-def _channel_query(slots: Slots, *, signed_in: bool) -> QuerySet:
+def channel_query(slots: Slots, *, signed_in: bool, **more: Expression) -> QuerySet:
+    """The channel's own fields if the viewer may read it, with the viewer's ``channel:ID``
+    marker (``marker_fields``) and ``more`` columns after them."""
     viewer = slots.viewer if signed_in else None
     rows = Channel.objects.visible_to(viewer).filter(pk=slots.channel)
-    if not signed_in:
-        return rows.values_list(*FIELDS)
-    return rows.annotate(marker=marker_fields(slots.viewer)).values_list(*FIELDS, "marker")
+    if signed_in:
+        more = {"marker": marker_fields(slots.viewer), **more}
+    return rows.annotate(**more).values_list(*FIELDS, *more)
+
+
+def _channel_query(slots: Slots, *, signed_in: bool) -> QuerySet:
+    return channel_query(slots, signed_in=signed_in)
+
+
+def channel_from_row(pk: int, rows: list[tuple], signed_in: bool) -> Channel:
+    """The channel of ``channel_query``'s rows (refused as not found when there are none)."""
+    if not rows:
+        raise Refused(Reason.NOT_FOUND, f"No channel {pk}.", subject="channel")
+    channel = Channel(**dict(zip(FIELDS, rows[0], strict=False)))
+    channel.marker_fields = rows[0][len(FIELDS)] if signed_in else None
+    return channel
 
 
 def channel_to_read(channel_id: str | int, viewer: User | None) -> Channel:
@@ -55,12 +70,9 @@ def channel_to_read(channel_id: str | int, viewer: User | None) -> Channel:
     pk = parse_id(str(channel_id), "channel id")
     signed_in = viewer is not None
     values = {"channel": pk, **({"viewer": viewer.pk} if signed_in else {})}
-    rows = compiled(_channel_query, signed_in=signed_in).run(**values)
-    if not rows:
-        raise Refused(Reason.NOT_FOUND, f"No channel {pk}.", subject="channel")
-    channel = Channel(**dict(zip(FIELDS, rows[0], strict=False)))
-    channel.marker_fields = rows[0][len(FIELDS)] if signed_in else None
-    return channel
+    return channel_from_row(
+        pk, compiled(_channel_query, signed_in=signed_in).run(**values), signed_in
+    )
 
 
 def parse_ids(ids: str | None, name: str) -> list[int]:

@@ -7,24 +7,41 @@ rows the fan-out writes: counting a user's unread channels reads only their own 
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Count, F, QuerySet, TextField
-from django.db.models.functions import Cast, Coalesce, Greatest
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections, router, transaction
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce, Extract, Greatest
 
 from core.compiled import Slots, compiled
 from core.errors import Reason, Refused, invalid
-from core.inputs import storable_text
+from core.inputs import parse_id, storable_text
 from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
-from users.models import User, visible_users
+from users.models import Follow, Mute, User, visible_users
 from users.services.lookup import get_user
+from users.services.viewer import ViewerContext
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
 from ..models.visibility import readable_channels, visible_messages
 from ..options import BROADCAST, PM
-from .lookup import get_channel, parse_ids
+from .lookup import channel_from_row, channel_query, channel_to_read, get_channel, parse_ids
 
 
 def marker_name(channel: Channel | int) -> str:
@@ -37,37 +54,176 @@ def _marked_channel(name: str) -> int | None:
     return found[1] if found and found[0] == "channel" else None
 
 
-def _messages_query(
-    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool
-) -> QuerySet:
+# Per message of a page: the version of every row its rendering shows (core.row_versions) --
+# the message, its author, its app (DOT's ``updated`` and the profile's version) -- read instead
+# of the rows: the renderings come from a cache under these versions (messaging/rendered.py).
+MESSAGE_STAMP = (
+    "id",
+    "version",
+    "user_id",
+    "user__version",
+    "source_id",
+    "source__updated",
+    "source__profile__version",
+)
+
+
+@dataclass
+class MessageEntry:
+    """One message of a page, before its rows are read: enough to find its rendering in a
+    cache and the viewer's relations to its author."""
+
+    id: int
+    user_id: int
+    stamp: tuple  # the versions of the rows it shows; a new value for any change of them
+    pagination_id: int | None = None
+
+    @classmethod
+    def from_row(cls, values: tuple) -> MessageEntry:
+        stamp = tuple(v.timestamp() if isinstance(v, datetime) else v for v in values)
+        return cls(values[0], values[2], stamp)
+
+
+def _page_ids(slots: Slots, cursor: Cursor, filters: PostFilters, signed_in: bool) -> QuerySet:
+    """The ids of the page of the channel's messages the viewer may read, from the messages'
+    table alone (``visible_messages``' conditions are per row there): so even the generic plan
+    of the prepared statement reads the channel's newest from its index and stops, for a PM of
+    three messages and a room of thousands alike. Its rows are joined to it by id."""
     viewer = slots.viewer if signed_in else None
     rows = Message.objects.filter(
         visible_messages(viewer, filters, channel_readable=True), channel_id=slots.channel
-    ).for_rendering()
+    )
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
-    return window(rows, cursor, since, before)
+    return window(rows, cursor, since, before).values("pk")
 
 
-def channel_messages(
-    viewer: User | None, channel: Channel, filters: PostFilters, cursor: Cursor
-) -> Page:
-    """A page of the messages of ``channel`` (which the viewer was allowed to find) that the
-    viewer may read, newest first: one query, compiled once per shape (``core.compiled``), as
-    every chat client polls it, and planned for its channel each time (channels range from a
-    PM of three messages to rooms of thousands)."""
-    cursor = cursor.plain()
-    query = compiled(
-        _messages_query, cursor=cursor.shape(), filters=filters, signed_in=viewer is not None
-    )
-    values = {"channel": channel.pk}
+def _messages_query(
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool, whole: bool
+) -> QuerySet:
+    """The page's rows with their authors and apps joined (``whole``), or only their versions."""
+    ids = _page_ids(slots, cursor, filters, signed_in)
+    rows = Message.objects.filter(pk__in=ids).order_by("-id" if cursor.count > 0 else "id")
+    return rows.for_rendering() if whole else rows.values_list(*MESSAGE_STAMP)
+
+
+def _page_values(channel: int, viewer: User | None, cursor: Cursor) -> dict[str, int]:
+    """The values of a compiled page's stand-ins."""
+    values = {"channel": channel}
     if viewer is not None:
         values["viewer"] = viewer.pk
     if cursor.since_id is not None:
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    return finish(query.run_replanned(**values), cursor)
+    return values
+
+
+def channel_messages(
+    viewer: User | None,
+    channel: Channel,
+    filters: PostFilters,
+    cursor: Cursor,
+    *,
+    whole: bool = True,
+) -> Page:
+    """A page of the messages of ``channel`` (which the viewer was allowed to find) that the
+    viewer may read, newest first: one query, compiled once per shape (``core.compiled``) and
+    prepared once per connection, as every chat client polls it. Its items are the messages
+    (``whole``) or their ``MessageEntry`` (for the rendered-message cache)."""
+    cursor = cursor.plain()
+    query = compiled(
+        _messages_query,
+        cursor=cursor.shape(),
+        filters=filters,
+        signed_in=viewer is not None,
+        whole=whole,
+    )
+    rows = query.run(**_page_values(channel.pk, viewer, cursor))
+    return finish(rows if whole else [MessageEntry.from_row(row) for row in rows], cursor)
+
+
+# The viewer's relations to each message's author, as ``ViewerContext`` kinds (those of
+# ``users.services.viewer.user_kinds``, which a message's rendering shows): columns of the page,
+# not a query of their own.
+def _relations(viewer: int) -> dict[str, Exists]:
+    author = OuterRef("user_id")
+    return {
+        "you_follow": Exists(Follow.objects.filter(follower_id=viewer, followee_id=author)),
+        "follows_you": Exists(Follow.objects.filter(follower_id=author, followee_id=viewer)),
+        "you_muted": Exists(Mute.objects.filter(muter_id=viewer, muted_id=author)),
+    }
+
+
+def relation_kinds(filters: PostFilters) -> tuple[str, ...]:
+    """The relations a page of ``visible_messages`` can hold: never a blocked author (blocks
+    leave a page either way), nor a muted one unless ``include_muted``; no one blocks or mutes
+    themselves."""
+    kinds = ("you_follow", "follows_you")
+    return (*kinds, "you_muted") if filters.include_muted else kinds
+
+
+def _channel_page_query(
+    slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    """``lookup.channel_to_read``'s channel row (if the viewer may read it) with its page as
+    one column: each message's ``MESSAGE_STAMP`` and the viewer's relations to its author, in
+    the page's order."""
+    ids = _page_ids(slots, cursor, filters, signed_in)
+    # One bigint array per message (an array of arrays is cheaper for PostgreSQL to build than
+    # JSON): the app's ``updated`` as microseconds, the relations as 0 or 1.
+    columns = [
+        Cast(Extract(name, "epoch") * 1_000_000, BigIntegerField())
+        if name == "source__updated"
+        else F(name)
+        for name in MESSAGE_STAMP
+    ]
+    if signed_in:
+        relations = _relations(slots.viewer)
+        columns += [Cast(relations[kind], IntegerField()) for kind in relation_kinds(filters)]
+    entry = Func(*columns, template="ARRAY[%(expressions)s]", output_field=BIGINTS)
+    page = (
+        Message.objects.filter(pk__in=ids)
+        .order_by()
+        .values("channel_id")
+        .annotate(entries=ArrayAgg(entry, order_by="-id" if cursor.count > 0 else "id"))
+        .values("entries")
+    )
+    return channel_query(
+        slots, signed_in=signed_in, page=Subquery(page, output_field=ArrayField(BIGINTS))
+    )
+
+
+BIGINTS = ArrayField(BigIntegerField())
+
+
+def channel_page(
+    channel_id: str | int, viewer: User | None, filters: PostFilters, cursor: Cursor
+) -> tuple[Channel, Page, ViewerContext]:
+    """``channel_to_read``, ``channel_messages(…, whole=False)`` and the viewer's relations to
+    the page's authors: on PostgreSQL in one query (every chat client polls it), elsewhere in
+    three."""
+    cursor = cursor.plain()
+    if connections[router.db_for_read(Message)].vendor != "postgresql":
+        channel = channel_to_read(channel_id, viewer)
+        page = channel_messages(viewer, channel, filters, cursor, whole=False)
+        return channel, page, ViewerContext.load(viewer, {e.user_id for e in page.items})
+    signed_in = viewer is not None
+    query = compiled(
+        _channel_page_query, cursor=cursor.shape(), filters=filters, signed_in=signed_in
+    )
+    pk = parse_id(str(channel_id), "channel id")
+    rows = query.run(**_page_values(pk, viewer, cursor))
+    channel = channel_from_row(pk, rows, signed_in)
+    entries, context = [], ViewerContext(viewer)
+    kinds = relation_kinds(filters) if signed_in else ()
+    size = len(MESSAGE_STAMP)
+    for row in rows[0][-1] or ():
+        entries.append(MessageEntry.from_row(tuple(row[:size])))
+        for kind, related in zip(kinds, row[size:], strict=True):
+            if related:
+                context.ids[kind].add(row[2])
+    return channel, finish(entries, cursor), context
 
 
 def sticky_messages(
@@ -177,7 +333,7 @@ def subscriber_ids(viewer: User | None, channels: list[Channel]) -> dict[int, li
 def _unread_query(slots: Slots) -> QuerySet:
     return (
         Unread.objects.filter(
-            user_id=slots.user, channel__type=slots.text("kind"), channel__is_inactive=False
+            user_id=slots.user, kind=slots.text("kind"), channel__is_inactive=False
         )
         .values("user_id")
         .annotate(n=Count("channel_id", distinct=True))
@@ -187,8 +343,8 @@ def _unread_query(slots: Slots) -> QuerySet:
 
 def num_unread(user: User, kind: str = PM) -> int:
     """How many channels of ``kind`` the user subscribes to (not muted: muting unsubscribes)
-    have unread messages: a count over the user's own unread rows, compiled once (clients
-    poll it)."""
+    have unread messages: a count over the user's own unread rows of that kind (``Unread.kind``,
+    the channel's type), compiled once (clients poll it)."""
     rows = compiled(_unread_query).run(user=user.pk, kind=kind)
     return rows[0][1] if rows else 0
 

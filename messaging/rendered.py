@@ -1,0 +1,143 @@
+"""Rendered messages, cached: a channel's page is its messages' ids and versions, the cached
+renderings, and the viewer, as a stream's posts are (adn_api/rendered.py, whose scheme this is).
+
+A message's rendering in App.net's or pnut's spelling is the same for every viewer but for its
+author's relations to the viewer (``you_follow``…) and where it sits (``pagination_id``). So the
+page query (``reading.channel_messages(…, whole=False)``) reads only the messages' ids and the
+versions of the rows each shows (``MessageEntry.stamp``: the message, its author, its app); the
+renderings are cached under those versions, whatever the cache lacks is read (one query) and
+rendered for no viewer, then stored; the viewer's part comes from one viewer-context query.
+
+Never stale for the same reasons as posts: the database raises a row's ``version`` on every
+UPDATE (``core.row_versions``): a message deleted, edited, replied to or made sticky, its
+author's profile, counters or suspension (and pnut's client count), or its app, each give a new
+key; which messages a page holds (blocks, mutes, deletions) is the page query's, never the
+cache's. Options whose values are not the rows' own (annotations with their files' signed URLs,
+pnut's presence) are rendered whole each time, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+
+from adn_api.dialects import Dialect
+from adn_api.rendered import SHAPE_FIELDS, cacheable, code_signature
+from core.local_cache import LocalCache
+from pnut.channels import messages_to_pnut
+from pnut.serializers import VIEWER_KEYS
+from users.serializers import user_viewer_flags
+from users.services.viewer import ViewerContext
+
+from .models import Message
+from .serializers import MessageOptions, MessagePage, messages_to_adn
+from .services.reading import MessageEntry
+
+logger = logging.getLogger(__name__)
+
+
+def _adn_flags(data: dict, context: ViewerContext, user_id: int) -> None:
+    data["user"].update(user_viewer_flags(user_id, context))
+
+
+def _pnut_flags(data: dict, context: ViewerContext, user_id: int) -> None:
+    user = data.get("user")
+    if isinstance(user, dict):  # include_user=0: only its id
+        flags = user_viewer_flags(user_id, context)
+        user.update({key: flags[key] for key in VIEWER_KEYS})
+
+
+# Each dialect's rendering of a page of messages, and what it adds for a signed-in viewer.
+RENDERERS: dict[str, tuple[Callable[[MessagePage], list[dict]], Callable]] = {
+    "adn": (messages_to_adn, _adn_flags),
+    "pnut": (messages_to_pnut, _pnut_flags),
+}
+
+
+def cached(dialect: Dialect, options: MessageOptions) -> bool:
+    """Whether a page of messages in this dialect with these options is rendered from the
+    cache (``render_page``) rather than whole."""
+    if dialect.name not in RENDERERS or options.annotations:
+        return False
+    return cacheable(dialect, options.read)
+
+
+def key_prefix(dialect: Dialect, options: MessageOptions) -> str:
+    """What a rendering depends on besides its rows: the code, the dialect and the options."""
+    shape = "".join("1" if getattr(options.read, name) else "0" for name in SHAPE_FIELDS)
+    return f"message:{code_signature()}:{dialect.name}:{shape}:"
+
+
+def render_page(
+    dialect: Dialect, entries: list[MessageEntry], context: ViewerContext, options: MessageOptions
+) -> list[dict]:
+    """The page's messages as ``dialect`` renders them for ``context``'s viewer (``cached``
+    options; ``context`` holds the viewer's relations to the page's authors)."""
+    if not entries:
+        return []  # a client polling with since_id, mostly
+    prefix = key_prefix(dialect, options)
+    keys = {entry.id: prefix + ":".join(map(str, entry.stamp)) for entry in entries}
+    by_id = {pk: data for pk, key in keys.items() if (data := LOCAL.get(key)) is not None}
+    if len(by_id) < len(keys):
+        by_id.update(
+            _shared(dialect, {pk: key for pk, key in keys.items() if pk not in by_id}, options)
+        )
+    add_flags = RENDERERS[dialect.name][1]
+    rendered = []
+    for entry in entries:
+        shared = by_id.get(entry.id)
+        if shared is None:
+            continue  # removed between the page's query and the read of its row
+        data = dict(shared)  # the renderings are shared: only copies are the viewer's
+        if context.authenticated:
+            if isinstance(data.get("user"), dict):
+                data["user"] = dict(data["user"])
+            add_flags(data, context, entry.user_id)
+        data["pagination_id"] = str(entry.pagination_id)
+        rendered.append(data)
+    return rendered
+
+
+# This process's latest renderings (``core.local_cache``): the messages every client of a busy
+# room polls, without the shared cache's round trip and unpickling.
+LOCAL = LocalCache(settings.LOCAL_CACHE_ENTRIES)
+
+
+def _shared(dialect: Dialect, keys: dict[int, str], options: MessageOptions) -> dict[int, dict]:
+    """The renderings this process lacks: from the shared cache (Django's), else read and
+    rendered (``_render_missing``); kept here too."""
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # the cache (Redis) is down: render everything, as without a cache
+        logger.warning("rendered-message cache unreachable", exc_info=True)
+        found = None
+    by_id = {pk: found[key] for pk, key in keys.items() if found and key in found}
+    missing = {pk: key for pk, key in keys.items() if pk not in by_id}
+    if missing:
+        by_id.update(_render_missing(dialect, missing, options, store=found is not None))
+    LOCAL.set_many({keys[pk]: data for pk, data in by_id.items()})
+    return by_id
+
+
+def _render_missing(
+    dialect: Dialect, missing: dict[int, str], options: MessageOptions, *, store: bool
+) -> dict[int, dict]:
+    """The messages read (one query) and rendered for no viewer, and stored under their keys
+    (the page query's versions: the rows were read after it, so a rendering is never older
+    than its key says)."""
+    messages = list(Message.objects.for_rendering().filter(pk__in=list(missing)).order_by("-id"))
+    render = RENDERERS[dialect.name][0]
+    fresh = dict(
+        zip((m.pk for m in messages), render(MessagePage(messages, None, options)), strict=True)
+    )
+    if store and fresh:
+        try:
+            cache.set_many(
+                {missing[pk]: data for pk, data in fresh.items()}, settings.RENDERED_POST_SECONDS
+            )
+        except Exception:
+            logger.warning("rendered-message cache unreachable", exc_info=True)
+    return fresh
