@@ -317,8 +317,8 @@ def add_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=None
     flags = post_viewer_flags(int(acted_on["id"]), context)
     data["you_bookmarked"] = flags["you_starred"]
     data["you_reposted"] = flags["you_reposted"]
-    user = data["user"]
-    if isinstance(user, dict):  # include_user=0: only the id
+    user = data.get("user")  # include_user=0: only ``user_id``
+    if user is not None:
         user_flags = user_viewer_flags(int(user["id"]), context)
         user.update({key: user_flags[key] for key in VIEWER_KEYS})
     if "repost_of" in data:
