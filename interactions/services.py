@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import router
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -134,6 +135,7 @@ class PageRow:
     pagination_id: int | None = None
 
 
+Row = TypeVar("Row", Interaction, PageRow)
 ROW_FIELDS = ("id", "action", "created_at", "actor_id", "post_id", "channel_id")
 USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 
@@ -247,10 +249,11 @@ def _page_rows(found: list[tuple]) -> list[PageRow]:
     return rows
 
 
-def group(rows: list[Interaction]) -> list[list[Interaction]]:
+def group(rows: list[Row]) -> list[list[Row]]:
     """Neighbouring rows (newest first) of one action on one object become one interaction, as
-    App.net combines several people starring one post; a group's newest row names it."""
-    groups: list[list[Interaction]] = []
+    App.net combines several people starring one post; a group's newest row names it. Rows are
+    ``Interaction`` models or a page's ``PageRow`` values."""
+    groups: list[list[Row]] = []
     for row in rows:
         last = groups[-1][0] if groups else None
         if last is not None and _object(last) == _object(row):
@@ -260,7 +263,7 @@ def group(rows: list[Interaction]) -> list[list[Interaction]]:
     return groups
 
 
-def _object(row: Interaction) -> tuple:
+def _object(row: Interaction | PageRow) -> tuple:
     return row.action, row.post_id, row.channel_id
 
 

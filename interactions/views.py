@@ -2,10 +2,13 @@
 dialect choosing the actions it has (pnut has no welcome or broadcast ones), their spelling (pnut
 says bookmark for star) and that of users and posts.
 
-A page is one query for the rows (compiled once per shape: ``services.interactions_page``), one
-for the viewer's marker, and one for the viewer's relations to every user and post the page
-names (the dialect's ``post_page``), whatever ``count``: four with the token. A page naming
-broadcast channels reads them and their relations too (three more, whatever their number).
+A page is one query for the rows, their actors (with their follows either way with the viewer)
+and the viewer's marker (compiled once per shape: ``services.interactions_page``); its posts are
+rendered from the rendered-post cache (``adn_api.rendered.render_page``: the viewer's relations to
+them, and the posts no rendering is kept for), whatever ``count``: three with the token, four
+when some post was not rendered yet; pnut's users add their counts of apps to the rows' query.
+A page naming broadcast channels reads them and their relations too (three more, whatever their
+number).
 """
 
 from __future__ import annotations
@@ -54,8 +57,8 @@ class InteractionsView(ApiView):
         elif actions is not None:
             actions = [action for action in actions if action in self.kinds]
         options = self.options_for()
-        # pnut's users show how many apps each made: counted with the page (presence, asked
-        # for, is read with them apart: ``UserExtras``).
+        # pnut's users show how many apps each made: counted by the page's query, unless their
+        # presence is asked for too (``UserExtras.load`` reads both).
         clients = self.dialect.name == "pnut" and options.counts and not options.presence
         page = services.interactions_page(
             self.viewer, actions, read_cursor(request), marker=MARKER, clients=clients
