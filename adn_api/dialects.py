@@ -17,12 +17,11 @@ from diaspora.serializers import posts_to_diaspora, shows_only_its_rows, with_di
 from pnut.renderers import PnutRenderer
 from pnut.serializers import (
     TO_PNUT_MARKERS,
-    PnutPostPage,
     posts_to_pnut,
     users_to_pnut,
     with_pnut_viewer_flags,
 )
-from posts.serializers import PostPage, posts_to_adn, with_adn_viewer_flags
+from posts.serializers import posts_to_adn, with_adn_viewer_flags
 from users.serializers import users_to_adn
 
 from . import prefixes
@@ -39,9 +38,6 @@ class Dialect:
     render_posts: Callable | None = None  # (posts, viewer, ReadOptions) -> list[dict]
     render_users: Callable | None = None  # (users, viewer, ReadOptions) -> list[dict]
     scopes_header: bool = False  # App.net and pnut: the granted scopes in X-OAuth-Scopes
-    # (posts, viewer, ReadOptions, users) -> a page whose render() spells the posts and
-    # user(u) any of those users, all on one query of viewer relations.
-    post_page: Callable | None = None
     # (rendered post, viewer context, streams.services.page.PageEntry) -> a copy of a post
     # ``render_posts`` made for no one with what it shows this viewer on this page (its
     # relations, ``pagination_id``); adn_api/rendered.py caches the rest, never changed.
@@ -66,7 +62,6 @@ ADN = Dialect(
     posts_to_adn,
     users_to_adn,
     True,
-    post_page=PostPage,
     with_viewer_flags=lambda data, context, entry: with_adn_viewer_flags(data, context, entry.id),
 )
 PNUT = Dialect(
@@ -77,7 +72,6 @@ PNUT = Dialect(
     posts_to_pnut,
     users_to_pnut,
     True,
-    post_page=PnutPostPage,
     with_viewer_flags=lambda data, context, entry: with_pnut_viewer_flags(data, context, entry.id),
     ignores_bad_count=True,
     marker_names=TO_PNUT_MARKERS,

@@ -26,6 +26,7 @@ from core.errors import Reason, Refused
 from core.paging import Cursor, Page, finish, window
 from posts.models import Post
 from posts.options import PostFilters
+from streams.services.page import STAMP_FIELDS, PageEntry
 from users.models import User
 
 WINDOW_DAYS = 7  # conversations and trending look this far back
@@ -116,21 +117,31 @@ def explore_posts(viewer: User | int | None, slug: str, filters: PostFilters) ->
 
 
 def _explore_page(
-    slots: Slots, *, slug: str, cursor: Cursor, filters: PostFilters, signed_in: bool
+    slots: Slots, *, slug: str, cursor: Cursor, filters: PostFilters, signed_in: bool, whole: bool
 ) -> QuerySet:
-    rows = explore_posts(slots.viewer if signed_in else None, slug, filters).for_rendering()
+    rows = explore_posts(slots.viewer if signed_in else None, slug, filters)
+    rows = rows.for_rendering() if whole else rows.values_list("id", *STAMP_FIELDS)
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
     return window(rows, cursor, since, before)
 
 
-def explore_page(viewer: User | None, slug: str, filters: PostFilters, cursor: Cursor) -> Page:
-    """A page of the explore stream ``slug``, newest first."""
+def explore_page(
+    viewer: User | None, slug: str, filters: PostFilters, cursor: Cursor, *, whole: bool
+) -> Page:
+    """A page of the explore stream ``slug``, newest first, as ``PageEntry`` rows for the
+    rendered-post cache (``adn_api.rendered``): the posts' ids and versions, or with ``whole``
+    the posts read whole (for renderings the cache does not keep)."""
     explore_stream(slug)  # an unknown slug is a 404 before anything is compiled for it
     cursor = cursor.plain()
     signed_in = viewer is not None
     query = compiled(
-        _explore_page, slug=slug, cursor=cursor.shape(), filters=filters, signed_in=signed_in
+        _explore_page,
+        slug=slug,
+        cursor=cursor.shape(),
+        filters=filters,
+        signed_in=signed_in,
+        whole=whole,
     )
     values = {}
     if signed_in:
@@ -139,4 +150,9 @@ def explore_page(viewer: User | None, slug: str, filters: PostFilters, cursor: C
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    return finish(query.run(**values), cursor)
+    rows = query.run(**values)
+    if whole:
+        found = [PageEntry.from_post(post.pk, post) for post in rows]
+    else:
+        found = [PageEntry.from_row(row[0], row[1:]) for row in rows]
+    return finish(found, cursor)

@@ -1,5 +1,6 @@
 """``posts/stream/explore`` (the list) and ``posts/stream/explore/{slug}`` in App.net's shape,
-and pnut's ``posts/streams/explore`` forms."""
+and pnut's ``posts/streams/explore`` forms; a stream's posts are rendered as any stream's, from
+the rendered-post cache (``adn_api.rendered``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rest_framework.request import Request
 from adn_api.envelope import enveloped
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import PUBLIC
+from adn_api.rendered import cacheable, render_page
 from adn_api.views import ApiView
 
 from .services import STREAMS, explore_page
@@ -36,7 +38,7 @@ class ExploreStreamView(ApiView):
 
     def get(self, request: Request, slug: str):
         options = self.options_for()
-        result = explore_page(self.viewer, slug, options.filters, read_cursor(request))
-        return enveloped(
-            self.posts_data(result.items, options), page_meta(result.items, result.more)
-        )
+        whole = not cacheable(self.dialect, options)
+        result = explore_page(self.viewer, slug, options.filters, read_cursor(request), whole=whole)
+        data = render_page(self.dialect, result.items, self.viewer, options)
+        return enveloped(data, page_meta(result.items, result.more))

@@ -10,14 +10,21 @@ since deleted or machine-only, and channels since deactivated.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import router
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from oauth2_provider.models import get_application_model
 
 from core.compiled import Slots, compiled
 from core.errors import Reason, Refused
-from core.paging import Cursor, Page, finish, window
+from core.paging import Cursor, finish, window
 from posts.models.post import RENDER_RELATIONS
-from users.models import Mute, User, visible_users
+from streams.models import StreamMarker
+from streams.services.page import MARKER_FIELDS, STAMP_FIELDS, PageEntry, get_marker
+from users.models import Follow, Mute, User, visible_users
 
 from .models import (
     ACTIONS,
@@ -86,7 +93,7 @@ def parse_actions(value: str | None, aliases: dict[str, str] | None = None) -> l
     return [name for name in names if name in ACTIONS]
 
 
-def interactions_for(viewer: User | int, actions: list[str] | None = None) -> QuerySet:
+def visible_interactions(viewer: User | int, actions: list[str] | None = None) -> QuerySet:
     """The viewer's interactions as a list shows them (newest first is the caller's order)."""
     rows = Interaction.objects.filter(visible_users(viewer, "actor__"), user=viewer).exclude(
         Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("actor_id")))
@@ -97,43 +104,156 @@ def interactions_for(viewer: User | int, actions: list[str] | None = None) -> Qu
     rows = rows.filter(Q(channel__isnull=True) | Q(channel__is_inactive=False))
     if actions is not None:
         rows = rows.filter(action__in=actions)
-    # The posts come with the rows, joined as a post stream renders them. An interaction's post
-    # is never a repost (starring, reposting or replying to a repost acts on its original), so
-    # the joins of a repost's original are left out.
+    return rows
+
+
+def interactions_for(viewer: User | int, actions: list[str] | None = None) -> QuerySet:
+    """``visible_interactions`` with their actors and posts, joined as a post stream renders
+    them. An interaction's post is never a repost (starring, reposting or replying to a repost
+    acts on its original), so the joins of a repost's original are left out."""
+    rows = visible_interactions(viewer, actions)
     return rows.select_related("actor", "post", *(f"post__{name}" for name in POST_RELATIONS))
 
 
-def _page_query(slots: Slots, *, actions: tuple[str, ...] | None, cursor: Cursor) -> QuerySet:
+@dataclass(slots=True)
+class PageRow:
+    """One interaction of a page as it is rendered: its actor read whole (a list shows few
+    people, most of them many times), its post as the rendered-post cache takes it (ids and
+    versions: ``adn_api.rendered``), and the viewer's follows either way with the actor (blocks
+    and mutes leave an actor off the list, so those are never set)."""
+
+    id: int
+    action: str
+    created_at: datetime
+    actor_id: int
+    post_id: int | None
+    channel_id: int | None
+    actor: User
+    post: PageEntry | None
+    you_follow: bool
+    follows_you: bool
+    pagination_id: int | None = None
+
+
+Row = TypeVar("Row", Interaction, PageRow)
+ROW_FIELDS = ("id", "action", "created_at", "actor_id", "post_id", "channel_id")
+USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+
+
+@dataclass
+class InteractionsPage:
+    rows: list[PageRow]
+    more: bool
+    marker: StreamMarker | None
+    # With ``clients``: how many apps the actors and the viewer made (pnut's user counts).
+    clients: dict[int, int] | None = None
+
+
+def _page_query(
+    slots: Slots,
+    *,
+    actions: tuple[str, ...] | None,
+    cursor: Cursor,
+    marker: str,
+    clients: bool,
+) -> QuerySet:
+    viewer = slots.viewer
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
-    rows = interactions_for(slots.viewer, None if actions is None else list(actions))
-    return window(rows, cursor, since, before)
+    rows = visible_interactions(viewer, None if actions is None else list(actions))
+    actor = OuterRef("actor_id")
+    rows = rows.annotate(
+        you_follow=Exists(Follow.objects.filter(follower_id=viewer, followee_id=actor)),
+        follows_you=Exists(Follow.objects.filter(follower_id=actor, followee_id=viewer)),
+    )
+    counts = ()
+    if clients:
+        apps = get_application_model().objects.order_by().values("user_id")
+        rows = rows.annotate(
+            actor_clients=_count(apps.filter(user_id=actor)),
+            viewer_clients=_count(apps.filter(user_id=viewer)),  # uncorrelated: once
+        )
+        counts = ("actor_clients", "viewer_clients")
+    # Uncorrelated subqueries: PostgreSQL reads the marker once (an InitPlan), not per row.
+    mine = StreamMarker.objects.filter(user_id=viewer, name=marker)
+    rows = rows.annotate(
+        **{f"marker_{name}": Subquery(mine.values(name)[:1]) for name in MARKER_FIELDS}
+    )
+    fields = (
+        *ROW_FIELDS,
+        *(f"actor__{name}" for name in USER_FIELDS),
+        *(f"post__{name}" for name in STAMP_FIELDS),
+        "you_follow",
+        "follows_you",
+        *counts,
+        *(f"marker_{name}" for name in MARKER_FIELDS),
+    )
+    return window(rows.values_list(*fields), cursor, since, before)
 
 
-def interactions_page(viewer: User, actions: list[str] | None, cursor: Cursor) -> Page:
-    """A page of the viewer's interactions (``interactions_for``): one query, compiled once per
-    shape (``core.compiled``). Its join of the actor, the post and what a post renders with
-    took PostgreSQL and Django longer to plan and build than to run."""
+def _count(apps: QuerySet) -> Subquery:
+    return Subquery(apps.annotate(n=Count("id")).values("n")[:1], output_field=IntegerField())
+
+
+def interactions_page(
+    viewer: User, actions: list[str] | None, cursor: Cursor, *, marker: str, clients: bool
+) -> InteractionsPage:
+    """A page of the viewer's interactions (``visible_interactions``) and the viewer's stream
+    marker ``marker``, in one query compiled once per shape (``core.compiled``): building
+    and planning its joins took longer than running them. Rows are read as values, not models,
+    and a post as its ids and versions, rendered from the rendered-post cache; with
+    ``clients``, how many apps each actor and the viewer made (pnut's user counts)."""
     cursor = cursor.plain()
     if actions == []:  # only names of no action: nothing to read
-        return Page([], False)
+        return InteractionsPage([], False, get_marker(viewer, marker))
     query = compiled(
         _page_query,
         actions=None if actions is None else tuple(actions),
         cursor=cursor.shape(),
+        marker=marker,
+        clients=clients,
     )
     values = {"viewer": viewer.pk}
     if cursor.since_id is not None:
         values["since"] = cursor.since_id
     if cursor.before_id is not None:
         values["before"] = cursor.before_id
-    return finish(query.run(**values), cursor)
+    found = query.run(**values)
+    if not found:
+        return InteractionsPage([], False, get_marker(viewer, marker))
+    result = finish(_page_rows(found), cursor)
+    mark = dict(zip(MARKER_FIELDS, found[0][-len(MARKER_FIELDS) :], strict=True))
+    kept = None if mark["post_id"] is None else StreamMarker(user_id=viewer.pk, name=marker, **mark)
+    counts = None
+    if clients:
+        at = len(ROW_FIELDS) + len(USER_FIELDS) + len(STAMP_FIELDS) + 2
+        counts = {values[3]: values[at] or 0 for values in found}
+        counts[viewer.pk] = found[0][at + 1] or 0
+    return InteractionsPage(result.items, result.more, kept, counts)
 
 
-def group(rows: list[Interaction]) -> list[list[Interaction]]:
+def _page_rows(found: list[tuple]) -> list[PageRow]:
+    db = router.db_for_read(User)
+    actors: dict[int, User] = {}
+    rows = []
+    users, stamps = len(ROW_FIELDS), len(ROW_FIELDS) + len(USER_FIELDS)
+    flags = stamps + len(STAMP_FIELDS)
+    for values in found:
+        actor_id = values[3]
+        actor = actors.get(actor_id)
+        if actor is None:
+            actor = actors[actor_id] = User.from_db(db, USER_FIELDS, values[users:stamps])
+        post_id = values[4]
+        post = None if post_id is None else PageEntry.from_row(None, values[stamps:flags])
+        rows.append(PageRow(*values[:users], actor, post, values[flags], values[flags + 1]))
+    return rows
+
+
+def group(rows: list[Row]) -> list[list[Row]]:
     """Neighbouring rows (newest first) of one action on one object become one interaction, as
-    App.net combines several people starring one post; a group's newest row names it."""
-    groups: list[list[Interaction]] = []
+    App.net combines several people starring one post; a group's newest row names it. Rows are
+    ``Interaction`` models or a page's ``PageRow`` values."""
+    groups: list[list[Row]] = []
     for row in rows:
         last = groups[-1][0] if groups else None
         if last is not None and _object(last) == _object(row):
@@ -143,7 +263,7 @@ def group(rows: list[Interaction]) -> list[list[Interaction]]:
     return groups
 
 
-def _object(row: Interaction) -> tuple:
+def _object(row: Interaction | PageRow) -> tuple:
     return row.action, row.post_id, row.channel_id
 
 

@@ -2,10 +2,13 @@
 dialect choosing the actions it has (pnut has no welcome or broadcast ones), their spelling (pnut
 says bookmark for star) and that of users and posts.
 
-A page is one query for the rows (compiled once per shape: ``services.interactions_page``), one
-for the viewer's marker, and one for the viewer's relations to every user and post the page
-names (the dialect's ``post_page``), whatever ``count``: four with the token. A page naming
-broadcast channels reads them and their relations too (three more, whatever their number).
+A page is one query for the rows, their actors (with their follows either way with the viewer)
+and the viewer's marker (compiled once per shape: ``services.interactions_page``); its posts are
+rendered from the rendered-post cache (``adn_api.rendered.render_page``: the viewer's relations to
+them, and the posts no rendering is kept for), whatever ``count``: three with the token, four
+when some post was not rendered yet; pnut's users add their counts of apps to the rows' query.
+A page naming broadcast channels reads them and their relations too (three more, whatever their
+number).
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ from adn_api.envelope import enveloped
 from adn_api.formats import iso_z
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import user_token
+from adn_api.rendered import render_page
 from adn_api.views import ApiView
 from messaging.models import Channel
 from messaging.views import channels_data
+from pnut.serializers import UserExtras, user_from_adn
+from posts.options import ReadOptions
 from streams.serializers import marker_data
-from streams.services.page import get_marker
+from users.serializers import add_user_annotations, user_to_adn
+from users.services.viewer import ViewerContext
 
 from . import services
-from .models import ACTIONS, FOLLOW, POST_ACTIONS, STAR, Interaction
+from .models import ACTIONS, FOLLOW, POST_ACTIONS, STAR
+from .services import PageRow
 
 MARKER = "interactions"
 
@@ -48,22 +56,26 @@ class InteractionsView(ApiView):
             actions = list(self.kinds)
         elif actions is not None:
             actions = [action for action in actions if action in self.kinds]
-        result = services.interactions_page(self.viewer, actions, read_cursor(request))
-        groups = services.group(result.items)
-        meta = page_meta([g[0] for g in groups], result.more)
-        meta["marker"] = marker_data(get_marker(self.viewer, MARKER), MARKER)
-        return enveloped(self.render(groups), meta)
-
-    def render(self, groups: list[list[Interaction]]) -> list[dict]:
-        people = {row.actor_id: row.actor for rows in groups for row in rows}
-        if any(rows[0].action == FOLLOW for rows in groups):
-            people[self.viewer.pk] = self.viewer
-        shown = {rows[0].post_id: rows[0].post for rows in groups if rows[0].post_id}
-        page = self.dialect.post_page(
-            list(shown.values()), self.viewer, self.options_for(), people.values()
+        options = self.options_for()
+        # pnut's users show how many apps each made: counted by the page's query, unless their
+        # presence is asked for too (``UserExtras.load`` reads both).
+        clients = self.dialect.name == "pnut" and options.counts and not options.presence
+        page = services.interactions_page(
+            self.viewer, actions, read_cursor(request), marker=MARKER, clients=clients
         )
-        posts = {p["id"]: p for p in page.render()}
-        users = {pk: page.user(user) for pk, user in people.items()}
+        groups = services.group(page.rows)
+        meta = page_meta([g[0] for g in groups], page.more)
+        meta["marker"] = marker_data(page.marker, MARKER)
+        return enveloped(self.render(groups, options, page.clients), meta)
+
+    def render(
+        self, groups: list[list[PageRow]], options: ReadOptions, clients: dict[int, int] | None
+    ) -> list[dict]:
+        entries = {rows[0].post_id: rows[0].post for rows in groups if rows[0].post_id}
+        rendered = render_page(self.dialect, list(entries.values()), self.viewer, options)
+        posts = {p["id"]: p for p in rendered}
+        people = {row.actor_id: row for rows in groups for row in rows}
+        users = self.users(people, options, clients)
         channels = self.channels({rows[0].channel_id for rows in groups} - {None})
         data = []
         for rows in groups:
@@ -87,6 +99,33 @@ class InteractionsView(ApiView):
                 }
             )
         return data
+
+    def users(
+        self, rows: dict[int, PageRow], options: ReadOptions, clients: dict[int, int] | None
+    ) -> dict[int, dict]:
+        """The actors (and the viewer, whom a follow shows) as the dialect renders users: their
+        relations to the viewer come with their rows (the viewer has none with themselves: the
+        tables refuse them), so no query but for what options ask (annotations' files, pnut's
+        presence)."""
+        people = {pk: row.actor for pk, row in rows.items()}
+        people[self.viewer.pk] = self.viewer
+        context = ViewerContext(self.viewer)
+        for pk, row in rows.items():
+            if row.you_follow:
+                context.ids["you_follow"].add(pk)
+            if row.follows_you:
+                context.ids["follows_you"].add(pk)
+        listed = list(people.values())
+        adn = [user_to_adn(user, context, include_html=options.user_html) for user in listed]
+        if options.user_annotations:
+            add_user_annotations(adn, listed)
+        if self.dialect.name == "pnut":
+            if clients is None:
+                extras = UserExtras.load((data["id"] for data in adn), options)
+            else:
+                extras = UserExtras(clients={str(pk): n for pk, n in clients.items()})
+            adn = [user_from_adn(data, options, extras) for data in adn]
+        return dict(zip(people, adn, strict=True))
 
     def channels(self, ids: set[int]) -> dict[int, dict]:
         """The broadcast channels the page names, as the dialect renders channels (the viewer

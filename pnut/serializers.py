@@ -226,16 +226,14 @@ class PnutPostPage:
     come here.
     """
 
-    def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions, users: Iterable = ()):
-        self.users = list(users)
-        self.page = PostPage(list(posts), viewer, options, self.users)
+    def __init__(self, posts: Iterable[Post], viewer, options: ReadOptions):
+        self.page = PostPage(list(posts), viewer, options)
         self.options = options
         self.extras = UserExtras()
 
     def render(self) -> list[dict]:
         adn = [self.page.adn(post) for post in self.page.posts]
-        shown = adn_user_ids(adn) | {str(user.pk) for user in self.users}
-        self.extras = UserExtras.load(shown, self.options)
+        self.extras = UserExtras.load(adn_user_ids(adn), self.options)
         return [
             self.post_from_adn(data, post) for data, post in zip(adn, self.page.posts, strict=True)
         ]
@@ -244,11 +242,6 @@ class PnutPostPage:
         if self.options.user:
             return [user_from_adn(u, self.options, self.extras) for u in adn_users]
         return [u["id"] for u in adn_users]
-
-    def user(self, user: User) -> dict:
-        """One of the page's users (an author, or one given as ``users``) in pnut's shape,
-        after ``render``."""
-        return user_from_adn(self.page.user(user), self.options, self.extras)
 
     def post_from_adn(self, adn: dict, post: Post) -> dict:
         options = self.options
@@ -319,8 +312,8 @@ def with_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=Non
     flags = post_viewer_flags(int(acted_on["id"]), context)
     data["you_bookmarked"] = flags["you_starred"]
     data["you_reposted"] = flags["you_reposted"]
-    user = data["user"]
-    if isinstance(user, dict):  # include_user=0: only the id
+    user = data.get("user")  # include_user=0: only ``user_id``
+    if user is not None:
         user_flags = user_viewer_flags(int(user["id"]), context)
         data["user"] = {**user, **{key: user_flags[key] for key in VIEWER_KEYS}}
     if "repost_of" in data:

@@ -7,7 +7,6 @@ other dialects reuse it and only change how a post is spelled out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -60,9 +59,7 @@ class PostPage:
     """A page of posts with everything their rendering needs, loaded in a constant number of
     queries: the viewer's relations to posts and authors, samples of starrers and reposters."""
 
-    def __init__(self, posts: list[Post], viewer, options: ReadOptions, users: Iterable = ()):
-        """``users``: more users the caller renders beside the posts (``user``), whose viewer
-        relations come in the same query as the posts'."""
+    def __init__(self, posts: list[Post], viewer, options: ReadOptions):
         show_reposted_versions(posts)  # a repost shows the version of its original it acted on
         self.posts = posts
         self.options = options
@@ -82,12 +79,11 @@ class PostPage:
             if options.reposters
             else {}
         )
-        others = {u.pk: u for u in users}
-        user_ids = {p.user_id for p in everything} | others.keys()
+        user_ids = {p.user_id for p in everything}
         for sample in (*self.starred_by.values(), *self.reposters.values()):
             user_ids.update(u.pk for u in sample)
         self.context = ViewerContext.load(viewer, user_ids, post_ids, post_relations)
-        authors = {**others, **{p.user_id: p.user for p in everything}}
+        authors = {p.user_id: p.user for p in everything}
         self.user_annotations = (
             expand({pk: u.annotations for pk, u in authors.items()})
             if options.user_annotations

@@ -19,7 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.expressions import RawSQL
 
 from core.compiled import Slots, compiled
@@ -28,7 +36,9 @@ from core.inputs import flag_value, parse_id, storable_text
 from core.paging import MAX_COUNT, Cursor, Page, finish, paginate, window
 from posts.models import Post, PostHashtag, PostMention
 from posts.models.post_hashtag import fold_tag
+from posts.models.visibility import visible_posts
 from posts.options import PostFilters
+from streams.services.page import STAMP_FIELDS, PageEntry
 from users.models import User
 
 from . import fts5
@@ -124,9 +134,22 @@ def search_posts(viewer: User | None, search: PostSearch, filters: PostFilters) 
 
 
 RANKED = 1000  # order=score ranks this many of the newest matching posts
-# Matching ids one text query hands to the page query: twice the largest page, so that only a
-# viewer who may not see half of them (blocks, mutes) costs a second batch.
+# At most this many matching posts in one batch of a page: twice the largest page.
 CANDIDATES = 2 * MAX_COUNT
+SPARE = 4  # at least this many matching posts more than the page in a batch
+# migrations/0004: the ids of the newest matching posts, planned for the words on each call.
+POST_IDS = "search_post_ids"
+
+
+def candidates(count: int) -> int:
+    """How many matching posts a batch reads for a page of ``count``: the page, the row that
+    tells ``more``, and a quarter more (at least ``SPARE``) for the posts a viewer may not see
+    (blocks, mutes), so that only a viewer who may not see that many costs a second batch.
+    Each post of a batch costs its visibility and versions' joins, and a common word's batch
+    is found by walking the newest posts until it is full: a batch no bigger than the page
+    needs keeps both short (a batch of 42 took PostgreSQL nearly twice as long as one of 21)."""
+    size = abs(count)
+    return min(CANDIDATES, size + 1 + max(SPARE, size // 4))
 
 
 def _matching_ids(slots: Slots, *, cursor: Cursor, batch: int) -> QuerySet:
@@ -134,56 +157,101 @@ def _matching_ids(slots: Slots, *, cursor: Cursor, batch: int) -> QuerySet:
     rows = match_text(rows, slots.text("query"), ranked=False)
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
-    wide = replace(cursor, count=(batch - 1) * (1 if cursor.count > 0 else -1))
-    return window(rows, wide, since, before).values_list("id", flat=True)
+    return window(rows, _wide(cursor, batch), since, before).values_list("id", flat=True)
 
 
-def _visible_of(slots: Slots, *, cursor: Cursor, filters: PostFilters, signed_in: bool):
+def _wide(cursor: Cursor, batch: int) -> Cursor:
+    """``cursor`` reading ``batch`` rows (``window`` reads one more than ``count``)."""
+    return replace(cursor, count=(batch - 1) * (1 if cursor.count > 0 else -1))
+
+
+def _matching(slots: Slots, cursor: Cursor, batch: int) -> Q:
+    """The batch of matching posts within the cursor's bounds: on PostgreSQL, the ids
+    ``search_post_ids`` finds (a subquery, so that it runs once: an InitPlan), else the text
+    query itself as a subquery (SQLite plans it with the page at no cost)."""
+    if connection.vendor != "postgresql":
+        return Q(id__in=_matching_ids(slots, cursor=cursor, batch=batch))
+    params = [slots.text("query")]
+    bounds = []
+    for given, value, inclusive, step in (
+        (cursor.since_id, "since", cursor.since_inclusive, "- 1"),
+        (cursor.before_id, "before", cursor.before_inclusive, "+ 1"),
+    ):
+        if given is None:
+            bounds.append("NULL")
+            continue
+        bounds.append(f"%s {step}" if inclusive else "%s")  # ids are integers: exclusive bounds
+        params.append(getattr(slots, value))
+    newest_first = "true" if cursor.count > 0 else "false"
+    ids = f"(SELECT {POST_IDS}(%s, {bounds[0]}, {bounds[1]}, {newest_first}, {batch}))"
+    # The cast makes the subquery one value (the array), not a set of rows for ANY to read.
+    return Q(RawSQL(f"{POSTS}.id = ANY({ids}::bigint[])", params, output_field=BooleanField()))
+
+
+def _search_page(
+    slots: Slots, *, cursor: Cursor, batch: int, filters: PostFilters, signed_in: bool
+) -> QuerySet:
+    """A batch of matching posts as ids and versions (``STAMP_FIELDS``), each with whether the
+    viewer may see it: the page is what they see, and the batch's end where a next one starts."""
     viewer = slots.viewer if signed_in else None
-    rows = Post.objects.visible_to(viewer, filters).filter(id__any=slots.ids).for_rendering()
-    return window(rows, cursor, None, None)
+    seen = ExpressionWrapper(visible_posts(viewer, filters), output_field=BooleanField())
+    rows = Post.objects.filter(_matching(slots, cursor, batch)).annotate(seen=seen)
+    rows = rows.values_list("id", *STAMP_FIELDS, "seen")
+    return window(rows, _wide(cursor, batch), None, None)
 
 
 def search_page(viewer: User | None, search: PostSearch, filters: PostFilters, cursor: Cursor):
-    """A page of ``search`` newest first (``order=id``).
+    """A page of ``search`` newest first (``order=id``), as ``PageEntry`` rows for the
+    rendered-post cache (``adn_api.rendered``).
 
-    A search by words alone, what nearly every search is, is two queries compiled once per shape
-    (``core.compiled``): the ids of the newest matching posts, from the text index alone and
-    planned for its words each time (how common a word is decides between walking the newest
-    posts and reading the GIN index; one plan for any word would walk the whole table for a
-    rare one), then the page of those the viewer may see, the same prepared statement for every
-    search (the nine-table visibility join costs more to plan than to run). Only when a viewer
-    may see too few of a batch of ``CANDIDATES`` (blocks and mutes) is a further batch read."""
+    A search by words alone, what nearly every search is, is one statement compiled and
+    prepared once per shape (``core.compiled``): a batch of the newest matching posts
+    (``candidates``), found by ``search_post_ids`` (planned for its words on each call: how
+    common a word is decides between walking the newest posts and reading the GIN index, and one
+    plan for any word would walk the whole table for a rare one), each with its ids and versions
+    and whether the viewer may see it (the visibility join costs more to plan than to run: it is
+    planned once). Only when a viewer may see too few of a batch (blocks, mutes) is a further
+    batch read, past its last post."""
     cursor = cursor.plain()
     if search != PostSearch(query=search.query) or not search.query:
-        return paginate(search_posts(viewer, search, filters).for_rendering(), cursor)
+        result = paginate(search_posts(viewer, search, filters).for_rendering(), cursor)
+        return Page(entries(result.items), result.more)
     value = text_value(search.query)
     if value is None:
         return Page([], False)
     signed_in = viewer is not None
-    ids_query = compiled(_matching_ids, cursor=cursor.shape(), batch=CANDIDATES)
-    page_query = compiled(
-        _visible_of, cursor=Cursor(count=cursor.count), filters=filters, signed_in=signed_in
-    )
-    found: list[Post] = []
+    batch = candidates(cursor.count)
+    found: list[PageEntry] = []
     while True:
-        bounds = {"query": value}
+        query = compiled(
+            _search_page, cursor=cursor.shape(), batch=batch, filters=filters, signed_in=signed_in
+        )
+        values = {"query": value}
+        if signed_in:
+            values["viewer"] = viewer.pk
         if cursor.since_id is not None:
-            bounds["since"] = cursor.since_id
+            values["since"] = cursor.since_id
         if cursor.before_id is not None:
-            bounds["before"] = cursor.before_id
-        ids = [row[0] for row in ids_query.run_replanned(**bounds)]
-        values = {"ids": ids, **({"viewer": viewer.pk} if signed_in else {})}
-        found.extend(page_query.run(**values) if ids else [])
-        if len(found) > abs(cursor.count) or len(ids) < CANDIDATES:
+            values["before"] = cursor.before_id
+        rows = query.run(**values)
+        seen = [row for row in rows if row[-1]][: abs(cursor.count) + 1 - len(found)]
+        found += [PageEntry.from_row(row[0], row[1:-1]) for row in seen]
+        if len(found) > abs(cursor.count) or len(rows) < batch:
             break
-        # Every candidate read and the page not full: the next batch, past the last one.
+        # Every post of the batch read and the page not full: the next batch, past its last.
         if cursor.count > 0:
-            cursor = replace(cursor, before_id=ids[-1], before_inclusive=False)
+            cursor = replace(cursor, before_id=rows[-1][0], before_inclusive=False)
         else:
-            cursor = replace(cursor, since_id=ids[-1], since_inclusive=False)
-        ids_query = compiled(_matching_ids, cursor=cursor.shape(), batch=CANDIDATES)
+            cursor = replace(cursor, since_id=rows[-1][0], since_inclusive=False)
     return finish(found, cursor)
+
+
+def entries(posts: list[Post]) -> list[PageEntry]:
+    """Posts already read whole, as the page entries ``render_page`` takes, paged by id."""
+    found = [PageEntry.from_post(post.pk, post) for post in posts]
+    for entry in found:
+        entry.pagination_id = entry.id
+    return found
 
 
 def text_value(query: str) -> str | None:

@@ -103,6 +103,21 @@ def test_a_page_costs_the_same_queries(api, alice, token_for, count, django_asse
 EXPLORE_QUERIES = 4
 
 
+@pytest.mark.parametrize("count", [5, 100])
+def test_a_page_of_cached_posts_costs_three_queries(
+    api, alice, token_for, count, django_assert_max_num_queries
+):
+    for i in range(110):
+        create_post(alice, text=f"c{i}", annotations=CHECKIN)
+    token = token_for(alice)
+    # the token, the page's ids and versions, the posts not yet rendered, the viewer's relations
+    with django_assert_max_num_queries(4):
+        first = ok(api.get(f"{EXPLORE}/checkins", token, count=count))
+    assert len(first) == count
+    with django_assert_max_num_queries(3):  # every post rendered already
+        assert ok(api.get(f"{EXPLORE}/checkins", token, count=count)) == first
+
+
 def test_each_stream_states_its_partial_index_condition_in_literals():
     """A prepared statement's generic plan uses a partial index only if the query states its
     condition as literals: each stream's predicate is its index's, word for word."""

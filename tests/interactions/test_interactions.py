@@ -132,11 +132,17 @@ def test_a_page_costs_the_same_queries_for_any_count(
     with django_assert_max_num_queries(INTERACTION_QUERIES):
         data = ok(api.get(ADN, token, count=count))
     assert len(data) == count
-    # pnut's users carry their client counts: one query more, as on every pnut list.
+    with django_assert_max_num_queries(INTERACTION_QUERIES - 1):  # every post rendered already
+        assert ok(api.get(ADN, token, count=count)) == data
+    # pnut's users carry their client counts: the posts' authors' are counted as the posts are
+    # rendered (one query more), the actors' with the rows.
     with django_assert_max_num_queries(INTERACTION_QUERIES + 1):
-        assert len(ok(api.get(PNUT, token, count=count))) == count
+        pnut = ok(api.get(PNUT, token, count=count))
+    assert len(pnut) == count
+    with django_assert_max_num_queries(INTERACTION_QUERIES - 1):
+        assert ok(api.get(PNUT, token, count=count)) == pnut
 
 
-# The token, the rows (with their posts), the marker, and the viewer's relations to the actors
-# and the posts (one query: the dialect's post_page).
+# The token, the rows (with their actors, the actors' follows with the viewer and the marker),
+# the posts not yet rendered, and the viewer's relations to the posts and their authors.
 INTERACTION_QUERIES = 4

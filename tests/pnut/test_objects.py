@@ -209,6 +209,19 @@ def test_include_parameters_trim_or_extend_objects(api, alice, bob, tokens):
     assert sampled["reposted_by"] == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/posts/streams/global", "/posts/search?q=hello", "/posts/streams/explore/conversations"],
+)
+def test_include_user_0_on_a_signed_in_page_of_cached_posts(api, alice, bob, tokens, path):
+    post = create(api, tokens["alice"])
+    create(api, tokens["bob"], text="hello back", reply_to=post["id"])
+    for _ in range(2):  # rendered, then from the rendered-post cache
+        page = data_of(api.get(f"{V1}{path}", tokens["bob"], include_user=0))
+        assert page and all("user" not in p and p["user_id"] for p in page)
+        assert {p["id"]: p["you_bookmarked"] for p in page} == {p["id"]: False for p in page}
+
+
 def test_pretty_json_on_request(api, alice, tokens):
     post = create(api, tokens["alice"])
     pretty = api.call("GET", f"{V1}/posts/{post['id']}", headers={"X-Pretty-JSON": "1"})

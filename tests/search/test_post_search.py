@@ -106,18 +106,35 @@ def test_full_text_syntax_is_read_as_words(api, corpus, query):
     assert response.status_code == 200, response.content
 
 
+def test_since_id_before_id_and_a_negative_count(api, alice, bob, token_for):
+    posts = [str(create_post(alice, text=f"forward word {i}").pk) for i in range(6)]
+    create_post(bob, text="forward but muted")
+    graph.mute(alice, bob)
+    token = token_for(alice)
+    newest = ok(api.get(SEARCH, token, query="forward", since_id=posts[1], count=2))
+    assert ids(newest) == [posts[5], posts[4]]
+    oldest = api.get(SEARCH, token, query="forward", since_id=posts[1], count=-2).json()
+    assert ids(oldest["data"]) == [posts[3], posts[2]] and oldest["meta"]["more"] is True
+    between = ok(api.get(SEARCH, token, query="forward", since_id=posts[1], before_id=posts[4]))
+    assert ids(between) == [posts[3], posts[2]]
+
+
 @pytest.mark.parametrize("count", [5, 100])
 def test_a_page_costs_the_same_queries(api, alice, token_for, count, django_assert_max_num_queries):
     for i in range(110):
         create_post(alice, text=f"query counting {i}")
     token = token_for(alice)
     with django_assert_max_num_queries(SEARCH_QUERIES):
-        assert len(ok(api.get(SEARCH, token, query="counting", count=count))) == count
+        first = ok(api.get(SEARCH, token, query="counting", count=count))
+    assert len(first) == count
+    with django_assert_max_num_queries(CACHED_SEARCH_QUERIES):  # every post rendered already
+        assert ok(api.get(SEARCH, token, query="counting", count=count)) == first
 
 
-# the token, the matching ids, the page of those visible (authors and apps joined in), the
-# viewer's relations
+# the token, the page (the matching posts' ids and versions, and which the viewer may see: one
+# statement), the posts not yet rendered, the viewer's relations
 SEARCH_QUERIES = 4
+CACHED_SEARCH_QUERIES = 3
 
 
 def test_a_viewer_who_blocked_the_newest_matches_still_gets_a_full_page(
