@@ -135,9 +135,9 @@ class CompiledQuery:
     def run_replanned(self, **values: Any) -> list[Model] | list[tuple]:
         """``run``, planned by PostgreSQL for these values each time instead of once for any
         (a prepared statement's generic plan): for a query whose best plan depends on them.
-        A channel's page of messages is one: the generic plan expects a channel of average
-        size and sorts every message of a room of thousands, where the plan for that room
-        reads its newest 21 from the index. Building and compiling are still saved."""
+        The newest posts matching a search's words are one: a common word is best found by
+        walking the newest posts, a rare one through the words' index. Building and compiling
+        are still saved."""
         connection = connections[self.db]
         if connection.vendor != "postgresql":
             return self.run(**values)

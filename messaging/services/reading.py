@@ -34,9 +34,9 @@ from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
-from users.models import Follow, Mute, User, visible_users
+from users.models import User, visible_users
 from users.services.lookup import get_user
-from users.services.viewer import ViewerContext
+from users.services.viewer import ViewerContext, user_relation
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
 from ..models.visibility import readable_channels, visible_messages
@@ -143,15 +143,13 @@ def channel_messages(
     return finish(rows if whole else [MessageEntry.from_row(row) for row in rows], cursor)
 
 
-# The viewer's relations to each message's author, as ``ViewerContext`` kinds (those of
-# ``users.services.viewer.user_kinds``, which a message's rendering shows): columns of the page,
-# not a query of their own.
+# The viewer's relations to each message's author (``users.services.viewer``'s kinds, which a
+# message's rendering shows): columns of the page, not a query of their own.
 def _relations(viewer: int) -> dict[str, Exists]:
     author = OuterRef("user_id")
     return {
-        "you_follow": Exists(Follow.objects.filter(follower_id=viewer, followee_id=author)),
-        "follows_you": Exists(Follow.objects.filter(follower_id=author, followee_id=viewer)),
-        "you_muted": Exists(Mute.objects.filter(muter_id=viewer, muted_id=author)),
+        kind: user_relation(kind, viewer, author)
+        for kind in ("you_follow", "follows_you", "you_muted")
     }
 
 
