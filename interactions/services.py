@@ -137,7 +137,12 @@ class PageRow:
 
 Row = TypeVar("Row", Interaction, PageRow)
 ROW_FIELDS = ("id", "action", "created_at", "actor_id", "post_id", "channel_id")
-USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
+# The actor's columns its rendering reads (not the account's own: ``User.ACCOUNT_FIELDS``).
+USER_FIELDS = tuple(
+    field.attname
+    for field in User._meta.concrete_fields
+    if field.attname not in User.ACCOUNT_FIELDS
+)
 
 
 @dataclass

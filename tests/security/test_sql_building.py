@@ -32,6 +32,9 @@ ALLOWED = {
     # SQLite's FTS5 table and its triggers: the module's constant names (search/fts5.py).
     ("search/fts5.py", "ensure"): "formats in the module's constant table and trigger names",
     ("search/fts5.py", "drop"): "formats in the module's constant table and trigger names",
+    # The search page's batch: the module's constant table and function names, constant
+    # placeholders for the bounds, and the batch size (an int of the compiled query's shape).
+    ("search/services.py", "_matching"): "formats in constant names and the shape's batch size",
 }
 
 
