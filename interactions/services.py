@@ -24,7 +24,7 @@ from core.paging import Cursor, finish, window
 from posts.models.post import RENDER_RELATIONS
 from streams.models import StreamMarker
 from streams.services.page import MARKER_FIELDS, STAMP_FIELDS, PageEntry, get_marker
-from users.models import Follow, Mute, User, visible_users
+from users.models import Mute, User, user_relation, visible_users
 
 from .models import (
     ACTIONS,
@@ -168,8 +168,8 @@ def _page_query(
     rows = visible_interactions(viewer, None if actions is None else list(actions))
     actor = OuterRef("actor_id")
     rows = rows.annotate(
-        you_follow=Exists(Follow.objects.filter(follower_id=viewer, followee_id=actor)),
-        follows_you=Exists(Follow.objects.filter(follower_id=actor, followee_id=viewer)),
+        you_follow=user_relation("you_follow", viewer, actor),
+        follows_you=user_relation("follows_you", viewer, actor),
     )
     counts = ()
     if clients:

@@ -34,9 +34,9 @@ from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
-from users.models import User, visible_users
+from users.models import User, user_relation, visible_users
 from users.services.lookup import get_user
-from users.services.viewer import ViewerContext, user_relation
+from users.services.viewer import ViewerContext
 
 from ..models import Channel, ChannelMute, Message, Subscription, Unread
 from ..models.visibility import readable_channels, visible_messages

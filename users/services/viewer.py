@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, QuerySet, Value
+from django.db.models import QuerySet, Value
 
 from core.compiled import Slots, compiled
 from core.local_cache import LocalCache
 
-from ..models import Block, Follow, Mute
+from ..models import USER_RELATIONS
 
 # (viewer id, post ids or their slot) -> {kind: values_list of post ids}
 PostKinds = Callable[[int, list[int]], dict[str, QuerySet]]
@@ -95,25 +95,9 @@ def _relations(slots: Slots, *, users: bool, post_kinds: PostKinds | None) -> Qu
     return tagged[0].union(*tagged[1:], all=True) if len(tagged) > 1 else tagged[0]
 
 
-# Each kind of relation a viewer has to a user: (model, the viewer's column, the user's column).
-USER_RELATIONS = {
-    "you_follow": (Follow, "follower_id", "followee_id"),
-    "follows_you": (Follow, "followee_id", "follower_id"),
-    "you_muted": (Mute, "muter_id", "muted_id"),
-    "you_blocked": (Block, "blocker_id", "blocked_id"),
-}
-
-
 def user_kinds(viewer: int, user_ids: list[int] | int) -> dict[str, QuerySet]:
     """Each kind as the ids, among ``user_ids``, of the users the viewer has it to."""
     return {
         kind: model.objects.filter(**{mine: viewer, f"{theirs}__any": user_ids}).values_list(theirs)
         for kind, (model, mine, theirs) in USER_RELATIONS.items()
     }
-
-
-def user_relation(kind: str, viewer: int, user) -> Exists:
-    """Whether the viewer has ``kind`` to ``user`` (an id or an ``OuterRef``): the same rule as
-    ``user_kinds``, as a column of another query."""
-    model, mine, theirs = USER_RELATIONS[kind]
-    return Exists(model.objects.filter(**{mine: viewer, theirs: user}))
