@@ -61,14 +61,15 @@ class ADNRenderer(BaseRenderer):
             return self.error_body(data)
         return self.success_body(data, {"code": status, **extra_meta})
 
-    def dumps(self, body: Any, pretty: bool) -> str:
+    def dumps(self, body: Any, pretty: bool) -> bytes:
+        """The body as UTF-8 JSON, as it goes out (no round trip through ``str``)."""
         if pretty:
-            return json.dumps(body, indent=4, ensure_ascii=False) + "\n"
+            return (json.dumps(body, indent=4, ensure_ascii=False) + "\n").encode()
         try:
             # orjson: a page of 200 posts is a quarter of a megabyte to encode on every read.
-            return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS).decode()
+            return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
         except orjson.JSONEncodeError:  # what only json can write: integers beyond 64 bits
-            return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         renderer_context = renderer_context or {}
@@ -80,14 +81,14 @@ class ADNRenderer(BaseRenderer):
         extra_meta = getattr(response, "envelope_meta", {})
         body = self.body(data, status, extra_meta)
         pretty = request is not None and self.pretty_header in request.META
-        text = self.dumps(body, pretty)
+        content = self.dumps(body, pretty)
         callback = request.query_params.get("callback") if request is not None else None
         if callback and JSONP_CALLBACK.match(callback) and response is not None:
             # JSONP: the browser only sees 200s; the real code stays in meta.
             response.status_code = 200
             response["Content-Type"] = "application/javascript; charset=utf-8"
-            text = f"{callback}({text})"
-        return text.encode("utf-8")
+            content = b"%s(%s)" % (callback.encode(), content)
+        return content
 
 
 def error_response(renderer: ADNRenderer, error: ApiError, request=None) -> HttpResponse:

@@ -91,4 +91,4 @@ def http_server_error(path: str, status: int, message: str) -> bytes | None:
     renderer = renderer_for_path(path)
     if renderer is None:
         return None
-    return renderer.dumps(renderer.error_body(ApiError(status, message)), False).encode()
+    return renderer.dumps(renderer.error_body(ApiError(status, message)), False)

@@ -28,4 +28,4 @@ class DiasporaRenderer(ADNRenderer):
         if response is not None and response.status_code == 204:
             return b""
         pretty = request is not None and self.pretty_header in request.META
-        return self.dumps(self.body(data, 200, {}), pretty).encode("utf-8")
+        return self.dumps(self.body(data, 200, {}), pretty)
