@@ -34,6 +34,7 @@ from core.paging import Cursor, Page, finish, paginate, window
 from posts.options import PostFilters
 from streams.models import StreamMarker
 from streams.services.markers import marker_object, object_marker, parse_marker, save_marker
+from streams.services.page import POST_STAMP
 from users.models import User, user_relation, visible_users
 from users.services.lookup import get_user
 from users.services.viewer import ViewerContext
@@ -54,18 +55,10 @@ def _marked_channel(name: str) -> int | None:
     return found[1] if found and found[0] == "channel" else None
 
 
-# Per message of a page: the version of every row its rendering shows (core.row_versions) --
-# the message, its author, its app (DOT's ``updated`` and the profile's version) -- read instead
-# of the rows: the renderings come from a cache under these versions (messaging/rendered.py).
-MESSAGE_STAMP = (
-    "id",
-    "version",
-    "user_id",
-    "user__version",
-    "source_id",
-    "source__updated",
-    "source__profile__version",
-)
+# Per message of a page: the version of every row its rendering shows (core.row_versions), the
+# same rows as a post's -- itself, its author, its app -- read instead of the rows: the
+# renderings come from a cache under these versions (messaging/rendered.py).
+MESSAGE_STAMP = POST_STAMP
 
 
 @dataclass
