@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
@@ -98,6 +99,38 @@ def cache_key(prefix: str, entry: PageEntry) -> str:
 local_renderings = LocalCache(settings.LOCAL_CACHE_ENTRIES)
 
 
+# (the ids of the renderings missing) -> (renderings to keep, renderings for this viewer only)
+RenderMissing = Callable[[list[int]], tuple[dict[int, dict], dict[int, dict]]]
+
+
+def kept_renderings(keys: dict[int, str], render: RenderMissing) -> dict[int, dict]:
+    """The renderings ``keys`` (id: key under the rows' versions) name: this process's, then the
+    shared cache's, and ``render``'s for the rest, kept in both when ``render`` says they may be.
+    Never changed once kept: callers add their viewer's part to a copy. Posts and messages."""
+    found = {
+        pk: data for pk, key in keys.items() if (data := local_renderings.get(key)) is not None
+    }
+    wanted = {pk: key for pk, key in keys.items() if pk not in found}
+    if not wanted:
+        return found
+    try:
+        shared = cache.get_many(list(wanted.values()))
+    except Exception:  # the cache (Redis) is down: render what this process lacks
+        logger.warning("rendered-object cache unreachable", exc_info=True)
+        shared = {}
+    local_renderings.set_many(shared)
+    found.update({pk: shared[key] for pk, key in wanted.items() if key in shared})
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        kept, personal = render(missing)
+        # Under the page query's versions: the rows were read after it, so a rendering is
+        # never older than its key says (at most newer, which no later reader's key matches).
+        _store({keys[pk]: data for pk, data in kept.items()})
+        found.update(kept)
+        found.update(personal)
+    return found
+
+
 def render_page(
     dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions
 ) -> list[dict]:
@@ -107,25 +140,11 @@ def render_page(
     if not entries:
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
-    keys = [cache_key(prefix, entry) for entry in entries]
-    found = local_renderings.get_many(keys)
-    if len(found) < len(keys):
-        try:
-            shared = cache.get_many([key for key in keys if key not in found])
-        except Exception:  # the cache (Redis) is down: render what this process lacks
-            logger.warning("rendered-post cache unreachable", exc_info=True)
-            shared = {}
-        local_renderings.set_many(shared)
-        found.update(shared)
-    by_id: dict[int, dict] = {}
-    missing = []
-    for entry, key in zip(entries, keys, strict=True):
-        if key in found:
-            by_id[entry.post_id] = found[key]
-        else:
-            missing.append(entry)
-    if missing:
-        by_id.update(_render_missing(dialect, missing, viewer, options, prefix))
+    by_post = {entry.post_id: entry for entry in entries}
+    by_id = kept_renderings(
+        {entry.post_id: cache_key(prefix, entry) for entry in entries},
+        lambda missing: _render_missing(dialect, [by_post[pk] for pk in missing], viewer, options),
+    )
     context = ViewerContext.load(
         viewer,
         (user_id for entry in entries for user_id in entry.user_ids),
@@ -149,25 +168,25 @@ def _post_ids(entries: list[PageEntry]) -> list[int]:
 
 
 def _render_missing(
-    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions, prefix: str
-) -> dict[int, dict]:
-    """The entries' posts read (one query) and rendered: for no viewer and cached, but a post
+    dialect: Dialect, entries: list[PageEntry], viewer, options: ReadOptions
+) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The entries' posts read (one query) and rendered: for no viewer, to keep, but a post
     whose rendering shows more than its rows (``dialect.cacheable_post``: a diaspora poll's
-    counts and the viewer's own votes) for this viewer, and not kept."""
+    counts and the viewer's own votes) for this viewer, not to keep."""
     by_id = {entry.post_id: entry for entry in entries}
     shared, personal = [], []
     for post in read_posts(entries):
         post.pagination_id = None  # where it sits is the page's, not the post's
         cacheable = dialect.cacheable_post(post, by_id[post.pk].covers_mentions)
         (shared if cacheable else personal).append(post)
-    fresh = dict(zip(shared, dialect.render_posts(shared, None, options), strict=True))
-    if fresh:
-        # Under the page query's versions: the rows were read after it, so a rendering is
-        # never older than its key says (at most newer, which no later reader's key matches).
-        _store({cache_key(prefix, by_id[post.pk]): data for post, data in fresh.items()})
-    if personal:
-        fresh.update(zip(personal, dialect.render_posts(personal, viewer, options), strict=True))
-    return {post.pk: data for post, data in fresh.items()}
+    return _rendered(dialect, shared, None, options), _rendered(dialect, personal, viewer, options)
+
+
+def _rendered(dialect: Dialect, posts: list, viewer, options: ReadOptions) -> dict[int, dict]:
+    if not posts:
+        return {}
+    rendered = dialect.render_posts(posts, viewer, options)
+    return {post.pk: data for post, data in zip(posts, rendered, strict=True)}
 
 
 def _store(renderings: dict[str, dict]) -> None:
@@ -175,4 +194,4 @@ def _store(renderings: dict[str, dict]) -> None:
     try:
         cache.set_many(renderings, settings.RENDERED_POST_SECONDS)
     except Exception:
-        logger.warning("rendered-post cache unreachable", exc_info=True)
+        logger.warning("rendered-object cache unreachable", exc_info=True)

@@ -44,6 +44,16 @@ class Cursor:
             before_inclusive=self.before_inclusive,
         )
 
+    def bounds(self) -> dict[str, int]:
+        """The bounds it gives, as a compiled page's ``since`` and ``before`` values (what
+        ``shape`` leaves out)."""
+        values = {}
+        if self.since_id is not None:
+            values["since"] = self.since_id
+        if self.before_id is not None:
+            values["before"] = self.before_id
+        return values
+
     def plain(self) -> Cursor:
         """This cursor, refusing the marker names: for lists that keep no marker."""
         for name, value in (("since_id", self.since_id), ("before_id", self.before_id)):

@@ -146,10 +146,7 @@ def explore_page(
     values = {}
     if signed_in:
         values["viewer"] = viewer.pk
-    if cursor.since_id is not None:
-        values["since"] = cursor.since_id
-    if cursor.before_id is not None:
-        values["before"] = cursor.before_id
+    values.update(cursor.bounds())
     rows = query.run(**values)
     if whole:
         found = [PageEntry.from_post(post.pk, post) for post in rows]

@@ -219,10 +219,7 @@ def interactions_page(
         clients=clients,
     )
     values = {"viewer": viewer.pk}
-    if cursor.since_id is not None:
-        values["since"] = cursor.since_id
-    if cursor.before_id is not None:
-        values["before"] = cursor.before_id
+    values.update(cursor.bounds())
     found = query.run(**values)
     if not found:
         return InteractionsPage([], False, get_marker(viewer, marker))

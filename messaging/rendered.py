@@ -21,12 +21,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
-from django.core.cache import cache
-
 from adn_api.dialects import Dialect
-from adn_api.rendered import SHAPE_FIELDS, cacheable, code_signature
-from core.local_cache import LocalCache
+from adn_api.rendered import SHAPE_FIELDS, cacheable, code_signature, kept_renderings
 from pnut.channels import messages_to_pnut
 from pnut.serializers import VIEWER_KEYS
 from users.serializers import user_viewer_flags
@@ -80,11 +76,7 @@ def render_page(
         return []  # a client polling with since_id, mostly
     prefix = key_prefix(dialect, options)
     keys = {entry.id: prefix + ":".join(map(str, entry.stamp)) for entry in entries}
-    by_id = {pk: data for pk, key in keys.items() if (data := LOCAL.get(key)) is not None}
-    if len(by_id) < len(keys):
-        by_id.update(
-            _shared(dialect, {pk: key for pk, key in keys.items() if pk not in by_id}, options)
-        )
+    by_id = kept_renderings(keys, lambda missing: (_render(dialect, missing, options), {}))
     add_flags = RENDERERS[dialect.name][1]
     rendered = []
     for entry in entries:
@@ -101,43 +93,9 @@ def render_page(
     return rendered
 
 
-# This process's latest renderings (``core.local_cache``): the messages every client of a busy
-# room polls, without the shared cache's round trip and unpickling.
-LOCAL = LocalCache(settings.LOCAL_CACHE_ENTRIES)
-
-
-def _shared(dialect: Dialect, keys: dict[int, str], options: MessageOptions) -> dict[int, dict]:
-    """The renderings this process lacks: from the shared cache (Django's), else read and
-    rendered (``_render_missing``); kept here too."""
-    try:
-        found = cache.get_many(list(keys.values()))
-    except Exception:  # the cache (Redis) is down: render everything, as without a cache
-        logger.warning("rendered-message cache unreachable", exc_info=True)
-        found = None
-    by_id = {pk: found[key] for pk, key in keys.items() if found and key in found}
-    missing = {pk: key for pk, key in keys.items() if pk not in by_id}
-    if missing:
-        by_id.update(_render_missing(dialect, missing, options, store=found is not None))
-    LOCAL.set_many({keys[pk]: data for pk, data in by_id.items()})
-    return by_id
-
-
-def _render_missing(
-    dialect: Dialect, missing: dict[int, str], options: MessageOptions, *, store: bool
-) -> dict[int, dict]:
-    """The messages read (one query) and rendered for no viewer, and stored under their keys
-    (the page query's versions: the rows were read after it, so a rendering is never older
-    than its key says)."""
-    messages = list(Message.objects.for_rendering().filter(pk__in=list(missing)).order_by("-id"))
+def _render(dialect: Dialect, ids: list[int], options: MessageOptions) -> dict[int, dict]:
+    """The messages read (one query) and rendered for no viewer."""
+    messages = list(Message.objects.for_rendering().filter(pk__in=ids).order_by("-id"))
     render = RENDERERS[dialect.name][0]
-    fresh = dict(
-        zip((m.pk for m in messages), render(MessagePage(messages, None, options)), strict=True)
-    )
-    if store and fresh:
-        try:
-            cache.set_many(
-                {missing[pk]: data for pk, data in fresh.items()}, settings.RENDERED_POST_SECONDS
-            )
-        except Exception:
-            logger.warning("rendered-message cache unreachable", exc_info=True)
-    return fresh
+    rendered = render(MessagePage(messages, None, options))
+    return dict(zip((m.pk for m in messages), rendered, strict=True))

@@ -229,10 +229,7 @@ def search_page(viewer: User | None, search: PostSearch, filters: PostFilters, c
         values = {"query": value}
         if signed_in:
             values["viewer"] = viewer.pk
-        if cursor.since_id is not None:
-            values["since"] = cursor.since_id
-        if cursor.before_id is not None:
-            values["before"] = cursor.before_id
+        values.update(cursor.bounds())
         rows = query.run(**values)
         seen = [row for row in rows if row[-1]][: abs(cursor.count) + 1 - len(found)]
         found += [PageEntry.from_row(row[0], row[1:-1]) for row in seen]

@@ -105,10 +105,7 @@ def _page_values(channel: int, viewer: User | None, cursor: Cursor) -> dict[str,
     values = {"channel": channel}
     if viewer is not None:
         values["viewer"] = viewer.pk
-    if cursor.since_id is not None:
-        values["since"] = cursor.since_id
-    if cursor.before_id is not None:
-        values["before"] = cursor.before_id
+    values.update(cursor.bounds())
     return values
 
 

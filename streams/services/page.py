@@ -362,10 +362,7 @@ def page(
         values["subject"] = stream.subject
     if stream.kind == "tag":
         values["tag"] = stream.tag
-    if cursor.since_id is not None:
-        values["since"] = cursor.since_id
-    if cursor.before_id is not None:
-        values["before"] = cursor.before_id
+    values.update(cursor.bounds())
     found = query.run(**values)
     if with_marker:
         width = len(MARKER_FIELDS)

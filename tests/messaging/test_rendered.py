@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from adn_api.rendered import local_renderings
 from core.paging import Cursor
-from messaging import rendered
 from messaging.models import Message
 from messaging.serializers import MessageOptions, MessagePage, messages_to_adn
 from messaging.services import channels, messages
@@ -62,7 +62,7 @@ def test_cached_page_is_the_whole_rendering_for_each_viewer(api, room, dialect, 
         for _ in range(2):  # rendered and stored, then from the caches
             page = ok(api.get(f"{prefix}/channels/{chat.pk}/messages", token, **params))
             assert page == whole(dialect, chat, user, params)
-        rendered.LOCAL.clear()  # the shared cache's copies
+        local_renderings.clear()  # the shared cache's copies
         assert ok(api.get(f"{prefix}/channels/{chat.pk}/messages", token, **params)) == page
 
 
