@@ -84,10 +84,11 @@ def code_signature() -> str:
 NOT_RENDERING = {"tests"}
 
 
-def key_prefix(dialect: Dialect, options: ReadOptions) -> str:
-    """What a rendering depends on besides its rows: the code, the dialect and the options."""
+def key_prefix(dialect: Dialect, options: ReadOptions, kind: str = "post") -> str:
+    """What a rendering of a ``kind`` of object depends on besides its rows: the code, the
+    dialect and the options."""
     shape = "".join("1" if getattr(options, name) else "0" for name in SHAPE_FIELDS)
-    return f"post:{code_signature()}:{dialect.name}:{shape}:"
+    return f"{kind}:{code_signature()}:{dialect.name}:{shape}:"
 
 
 def cache_key(prefix: str, entry: PageEntry) -> str:

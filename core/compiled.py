@@ -20,6 +20,7 @@ Each thread keeps its own compiled queries: a compiler belongs to its thread's c
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -80,15 +81,22 @@ class CompiledQuery:
         self.db = queryset.db
         self.read_model = queryset.model  # the router picks the database on each run
         self.compiler = query.get_compiler(using=self.db)
-        self.sql, params = self.compiler.as_sql()  # also fills select and klass_info
-        self.params = list(params)
-        # (position, name, the parameter's type: a value is sent as the stand-in was)
-        self.slots = [
-            (position, name, type(param))
-            for position, param in enumerate(self.params)
-            if (name := slots.name_of(param)) is not None
-        ]
-        self.names = {name for _, name, _ in self.slots}
+        sql, params = self.compiler.as_sql()  # also fills select and klass_info
+        # Each parameter by name: a stand-in read in several places (the viewer, a page's ids)
+        # is one parameter, sent and adapted once; the others keep their compiled values.
+        self.params: dict[str, Any] = {}
+        self.slots: dict[str, type] = {}  # name: the type a value is sent as (the stand-in's)
+        names = []
+        for position, param in enumerate(params):
+            name = slots.name_of(param)
+            if name is None:
+                name = f"_{position}"
+                self.params[name] = param
+            else:
+                self.slots[name] = type(param)
+            names.append(name)
+        self.sql = _named_placeholders(sql, names)
+        self.names = set(self.slots)
         missing = set(slots.by_name) - self.names
         if missing:
             raise CompileError(
@@ -113,10 +121,10 @@ class CompiledQuery:
         # Compiled once, run on whichever database the router gives this read (a replica).
         db = router.db_for_read(self.read_model)
         connection = connections[db]
-        params = list(self.params)
-        for position, name, kind in self.slots:
+        params = dict(self.params)
+        for name, kind in self.slots.items():
             value = values[name]
-            params[position] = kind(value) if isinstance(value, int) else id_list(value, connection)
+            params[name] = kind(value) if isinstance(value, int) else id_list(value, connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -150,6 +158,18 @@ class CompiledQuery:
         finally:
             raw.prepare_threshold = threshold
 
+
+def _named_placeholders(sql: str, names: list[str]) -> str:
+    """The compiled SQL's positional placeholders (``%s``, in order) as ``%(name)s``; a
+    literal percent sign (``%%``) is left as it is."""
+    parts = PLACEHOLDER.split(sql)
+    if parts.count("%s") != len(names):
+        raise CompileError("the SQL's placeholders do not match the query's parameters.")
+    found = iter(names)
+    return "".join(f"%({next(found)})s" if part == "%s" else part for part in parts)
+
+
+PLACEHOLDER = re.compile(r"(%%|%s)")
 
 _compiled = threading.local()
 

@@ -14,12 +14,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import router
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from oauth2_provider.models import get_application_model
 
 from core.compiled import Slots, compiled
 from core.errors import Reason, Refused
+from core.local_cache import LocalCache
 from core.paging import Cursor, finish, window
 from posts.models.post import RENDER_RELATIONS
 from streams.models import StreamMarker
@@ -117,10 +134,10 @@ def interactions_for(viewer: User | int, actions: list[str] | None = None) -> Qu
 
 @dataclass(slots=True)
 class PageRow:
-    """One interaction of a page as it is rendered: its actor read whole (a list shows few
-    people, most of them many times), its post as the rendered-post cache takes it (ids and
-    versions: ``adn_api.rendered``), and the viewer's follows either way with the actor (blocks
-    and mutes leave an actor off the list, so those are never set)."""
+    """One interaction of a page as it is rendered: its actor's row (``_page_rows``), its post
+    as the rendered-post cache takes it (ids and versions: ``adn_api.rendered``), and the
+    viewer's follows either way with the actor (blocks and mutes leave an actor off the list,
+    so those are never set)."""
 
     id: int
     action: str
@@ -143,6 +160,18 @@ USER_FIELDS = tuple(
     for field in User._meta.concrete_fields
     if field.attname not in User.ACCOUNT_FIELDS
 )
+# What tells a held actor from a changed one: id and version, and the other columns.
+ACTOR_KEY_FIELDS = ("id", "version")
+ACTOR_FIELDS = tuple(name for name in USER_FIELDS if name not in ACTOR_KEY_FIELDS)
+# An actor's id and row version as one integer, for the page query to match against the actors
+# this process holds (a version reaches KEY_SPAN only after 4 billion changes of its row; such an
+# actor is read whole each time, so no two (id, version) share a key).
+KEY_SPAN = 2**32
+
+# The actors of each viewer's last page, as this process read them. The next page of the same
+# viewer (a client polling its list) names them to its query, which sends the columns only of
+# actors changed since or not among them: a page read again ships ids and versions, not rows.
+_held_actors = LocalCache(settings.LOCAL_CACHE_ENTRIES)
 
 
 @dataclass
@@ -161,7 +190,10 @@ def _page_query(
     cursor: Cursor,
     marker: str,
     clients: bool,
+    held: bool,
 ) -> QuerySet:
+    """The page's rows; with ``held``, an actor whose key (``KEY_SPAN``) is among the ``held``
+    slot's has its columns (but id and version) left NULL: the caller holds them."""
     viewer = slots.viewer
     since = None if cursor.since_id is None else slots.since
     before = None if cursor.before_id is None else slots.before
@@ -184,9 +216,18 @@ def _page_query(
     rows = rows.annotate(
         **{f"marker_{name}": Subquery(mine.values(name)[:1]) for name in MARKER_FIELDS}
     )
+    actor = {name: F(f"actor__{name}") for name in ACTOR_FIELDS}
+    if held:
+        # In bigint: an id's column is an integer, and Django would send KEY_SPAN as one.
+        span = Value(KEY_SPAN, output_field=BigIntegerField())
+        key = Cast("actor_id", BigIntegerField()) * span + F("actor__version")
+        rows = rows.annotate(actor_key=ExpressionWrapper(key, output_field=BigIntegerField()))
+        known = Q(actor_key__any=slots.held, actor__version__lt=KEY_SPAN)
+        actor = {name: Case(When(known, then=None), default=col) for name, col in actor.items()}
+    rows = rows.annotate(**{f"actor_{name}": column for name, column in actor.items()})
     fields = (
         *ROW_FIELDS,
-        *(f"actor__{name}" for name in USER_FIELDS),
+        *(f"actor__{n}" if n in ACTOR_KEY_FIELDS else f"actor_{n}" for n in USER_FIELDS),
         *(f"post__{name}" for name in STAMP_FIELDS),
         "you_follow",
         "follows_you",
@@ -211,19 +252,28 @@ def interactions_page(
     cursor = cursor.plain()
     if actions == []:  # only names of no action: nothing to read
         return InteractionsPage([], False, get_marker(viewer, marker))
+    values = {"viewer": viewer.pk}
+    values.update(cursor.bounds())
+    held = _held_actors.get(viewer.pk) or {}
+    if held:
+        values["held"] = [pk * KEY_SPAN + actor.version for pk, actor in held.items()]
     query = compiled(
         _page_query,
         actions=None if actions is None else tuple(actions),
         cursor=cursor.shape(),
         marker=marker,
         clients=clients,
+        held=bool(held),
     )
-    values = {"viewer": viewer.pk}
-    values.update(cursor.bounds())
     found = query.run(**values)
     if not found:
         return InteractionsPage([], False, get_marker(viewer, marker))
-    result = finish(_page_rows(found), cursor)
+    rows = _page_rows(found, held)
+    _held_actors.set(
+        viewer.pk,
+        {row.actor_id: row.actor for row in rows if row.actor.version < KEY_SPAN},
+    )
+    result = finish(rows, cursor)
     mark = dict(zip(MARKER_FIELDS, found[0][-len(MARKER_FIELDS) :], strict=True))
     kept = None if mark["post_id"] is None else StreamMarker(user_id=viewer.pk, name=marker, **mark)
     counts = None
@@ -234,17 +284,24 @@ def interactions_page(
     return InteractionsPage(result.items, result.more, kept, counts)
 
 
-def _page_rows(found: list[tuple]) -> list[PageRow]:
+def _page_rows(found: list[tuple], held: dict[int, User]) -> list[PageRow]:
+    """The rows as ``PageRow``: an actor read once per page, or the one held at its version
+    (whose columns the query left out)."""
     db = router.db_for_read(User)
     actors: dict[int, User] = {}
     rows = []
     users, stamps = len(ROW_FIELDS), len(ROW_FIELDS) + len(USER_FIELDS)
     flags = stamps + len(STAMP_FIELDS)
+    version = users + USER_FIELDS.index("version")
     for values in found:
         actor_id = values[3]
         actor = actors.get(actor_id)
         if actor is None:
-            actor = actors[actor_id] = User.from_db(db, USER_FIELDS, values[users:stamps])
+            kept = held.get(actor_id)
+            if kept is not None and kept.version == values[version]:
+                actor = actors[actor_id] = kept
+            else:
+                actor = actors[actor_id] = User.from_db(db, USER_FIELDS, values[users:stamps])
         post_id = values[4]
         post = None if post_id is None else PageEntry.from_row(None, values[stamps:flags])
         rows.append(PageRow(*values[:users], actor, post, values[flags], values[flags + 1]))

@@ -19,14 +19,15 @@ from adn_api.envelope import enveloped
 from adn_api.formats import iso_z
 from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import user_token
-from adn_api.rendered import render_page
+from adn_api.rendered import cacheable, kept_renderings, key_prefix, render_page
 from adn_api.views import ApiView
 from messaging.models import Channel
 from messaging.views import channels_data
-from pnut.serializers import UserExtras, user_from_adn
+from pnut.serializers import VIEWER_KEYS, UserExtras, user_from_adn
 from posts.options import ReadOptions
 from streams.serializers import marker_data
-from users.serializers import add_user_annotations, user_to_adn
+from users.models import User
+from users.serializers import add_user_annotations, user_to_adn, user_viewer_flags
 from users.services.viewer import ViewerContext
 
 from . import services
@@ -106,7 +107,8 @@ class InteractionsView(ApiView):
         """The actors (and the viewer, whom a follow shows) as the dialect renders users: their
         relations to the viewer come with their rows (the viewer has none with themselves: the
         tables refuse them), so no query but for what options ask (annotations' files, pnut's
-        presence)."""
+        presence). Renderings for no viewer are kept under the users' row versions, as posts'
+        are (``adn_api.rendered``), and the viewer's relations added to a copy."""
         people = {pk: row.actor for pk, row in rows.items()}
         people[self.viewer.pk] = self.viewer
         context = ViewerContext(self.viewer)
@@ -115,6 +117,30 @@ class InteractionsView(ApiView):
                 context.ids["you_follow"].add(pk)
             if row.follows_you:
                 context.ids["follows_you"].add(pk)
+        if not cacheable(self.dialect, options):
+            return self.rendered_users(people, context, options, clients)
+        prefix = key_prefix(self.dialect, options, "user")
+
+        def for_no_viewer(ids: list[int]) -> tuple[dict[int, dict], dict[int, dict]]:
+            missing = {pk: people[pk] for pk in ids}
+            return self.rendered_users(missing, ViewerContext(), options, clients), {}
+
+        keys = {pk: f"{prefix}{pk}:{user.version}" for pk, user in people.items()}
+        kept = kept_renderings(keys, for_no_viewer)
+        shown = VIEWER_KEYS if self.dialect.name == "pnut" else None
+        data = {}
+        for pk in people:
+            flags = user_viewer_flags(pk, context)
+            data[pk] = {**kept[pk], **(flags if shown is None else {k: flags[k] for k in shown})}
+        return data
+
+    def rendered_users(
+        self,
+        people: dict[int, User],
+        context: ViewerContext,
+        options: ReadOptions,
+        clients: dict[int, int] | None,
+    ) -> dict[int, dict]:
         listed = list(people.values())
         adn = [user_to_adn(user, context, include_html=options.user_html) for user in listed]
         if options.user_annotations:

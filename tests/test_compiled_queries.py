@@ -5,7 +5,9 @@ safely fails when it is built, never later with someone else's results."""
 from __future__ import annotations
 
 import pytest
-from django.db.models import Count, Q, Value
+from django.db import connection
+from django.db.models import Count, F, Q, Value
+from django.test.utils import CaptureQueriesContext
 
 from core.compiled import CompileError, Slots, compiled
 from core.paging import Cursor
@@ -88,6 +90,50 @@ def test_a_run_is_one_query(alice, django_assert_num_queries):
     with django_assert_num_queries(1):
         posts = query.run(author=alice.pk, since=0)
         assert posts[0].user.username == "alice"  # joined, not fetched lazily
+
+
+def posts_around(slots: Slots):
+    """One stand-in read three times, and SQL's own percent signs (``LIKE '%' || …``)."""
+    mine = (
+        Q(user_id=slots.author)
+        | Q(repost_of__user_id=slots.author)
+        | Q(reply_to__user_id=slots.author)
+    )
+    return Post.objects.filter(mine, text__contains=F("user__username"))
+
+
+def test_a_stand_in_read_in_several_places_is_sent_once(alice, bob):
+    create_post(alice, text="100% alice")
+    create_post(alice, text="not signed")
+    create_post(bob, text="100% bob")
+    query = compiled(posts_around)
+    assert query.sql.count("%(author)s") == 3 and "%%" in query.sql
+    with CaptureQueriesContext(connection) as captured:
+        posts = query.run(author=alice.pk)
+    assert [p.text for p in posts] == ["100% alice"]
+    if connection.vendor == "postgresql":
+        # Sent as one parameter, $1 in each place PostgreSQL reads it.
+        assert captured.captured_queries[0]["sql"].count(f"= {alice.pk}") == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's statements")
+def test_a_long_compiled_statement_is_parsed_once(alice):
+    """psycopg keeps the parse of a long statement too (core.apps.keep_long_statements): a
+    page's is over its default 4 kB."""
+    from psycopg import _queries
+
+    query = compiled(posts_in_full)
+    assert len(query.sql) > 4096
+    query.run(author=alice.pk)
+    before = _queries._query2pg.cache_info().hits
+    query.run(author=alice.pk)
+    assert _queries._query2pg.cache_info().hits == before + 1
+
+
+def posts_in_full(slots: Slots):
+    """Posts with their authors, originals and parents: a long statement, as pages' are."""
+    joined = ("user", "repost_of__user", "reply_to__user", "source", "repost_of__source")
+    return Post.objects.filter(user_id=slots.author).select_related(*joined)
 
 
 def test_a_stand_in_is_the_same_each_time_it_is_read():

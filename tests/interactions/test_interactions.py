@@ -4,12 +4,18 @@ over the rows the domain writes as follows, stars, reposts and replies happen.""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from adn_api.oauth.tokens import create_app
+from core.paging import Cursor
 from interactions.models import Interaction
+from interactions.services import interactions_page
 from posts.services.posting import create_post, delete_post
 from posts.services.stars import star, unstar
 from reposts.services import repost, unrepost
 from users.services import graph
+from users.services.profile import update_profile
 
 from ..post_support import error, ok
 
@@ -146,3 +152,41 @@ def test_a_page_costs_the_same_queries_for_any_count(
 # The token, the rows (with their actors, the actors' follows with the viewer and the marker),
 # the posts not yet rendered, and the viewer's relations to the posts and their authors.
 INTERACTION_QUERIES = 4
+
+
+def test_an_actors_change_shows_on_the_next_page_in_both_dialects(api, alice, bob, token_for):
+    """A page read again takes the actors this process holds at their versions, and their
+    renderings: a profile, a counter or an app of theirs changed since is read afresh."""
+    post = create_post(alice, text="hello")
+    star(bob, post)
+    token = token_for(alice)
+
+    def actor(path: str) -> dict:
+        return ok(api.get(path, token, include_user_html=1))[0]["users"][0]
+
+    assert actor(ADN)["username"] == actor(PNUT)["username"] == "bob"
+    assert actor(ADN) == actor(ADN) and actor(PNUT) == actor(PNUT)  # held, then kept
+    update_profile(bob, {"name": "Robert", "description": {"text": "hi #there"}}, replace=False)
+    for path in (ADN, PNUT):
+        assert actor(path)["name"] == "Robert"
+    assert actor(ADN)["description"]["entities"]["hashtags"][0]["name"] == "there"
+    assert actor(PNUT)["content"]["entities"]["tags"][0]["text"] == "there"
+    create_post(bob, text="one more")
+    assert actor(ADN)["counts"]["posts"] == actor(PNUT)["counts"]["posts"] == 1
+    create_app("Bob's client", link="https://example.com", owner=bob)
+    assert actor(PNUT)["counts"]["clients"] == 1
+    graph.follow(alice, bob)
+    assert actor(ADN)["you_follow"] and actor(PNUT)["you_follow"]
+
+
+def test_a_page_read_again_ships_only_the_ids_and_versions_of_the_actors_held(alice, bob):
+    post = create_post(alice, text="hello")
+    star(bob, post)
+    repost(bob, post)
+    read = lambda: interactions_page(alice, None, Cursor(count=20), marker="m", clients=False)  # noqa: E731
+    first = read()
+    with CaptureQueriesContext(connection) as captured:
+        again = read()
+    assert [r.actor for r in again.rows] == [r.actor for r in first.rows]
+    assert all(row.actor is first.rows[0].actor for row in again.rows)  # the one held
+    assert '"users_user"."username" END' in captured.captured_queries[0]["sql"]
