@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from psycopg import _queries
 
 from .lookups import register
 
@@ -22,9 +23,5 @@ def keep_long_statements() -> None:
     is short (``psycopg._queries``: it keeps 128). A compiled page (``core.compiled``) is longer
     (5-9 kB with its joins and flags), comes from a few dozen shapes and runs on every request:
     its parse is kept too."""
-    try:
-        from psycopg import _queries
-    except ImportError:  # SQLite only
-        return
     _queries.MAX_CACHED_STATEMENT_LENGTH = STATEMENT_LENGTH
     _queries.MAX_CACHED_STATEMENT_PARAMS = STATEMENT_PARAMS

@@ -2,11 +2,13 @@
 dialect choosing the actions it has (pnut has no welcome or broadcast ones), their spelling (pnut
 says bookmark for star) and that of users and posts.
 
-A page is one query for the rows, their actors (with their follows either way with the viewer)
-and the viewer's marker (compiled once per shape: ``services.interactions_page``); its posts are
-rendered from the rendered-post cache (``adn_api.rendered.render_page``: the viewer's relations to
-them, and the posts no rendering is kept for), whatever ``count``: three with the token, four
-when some post was not rendered yet; pnut's users add their counts of apps to the rows' query.
+A page is one query for the rows, their actors (with their follows either way with the viewer;
+only ids and versions of those this process held at the viewer's last page) and the viewer's
+marker (compiled once per shape: ``services.interactions_page``); its posts are rendered from the
+rendered-post cache (``adn_api.rendered.render_page``: the viewer's relations to them, and the
+posts no rendering is kept for), and its people from renderings kept the same way under their
+row versions, whatever ``count``: three with the token, four when some post was not rendered
+yet; pnut's users add their counts of apps to the rows' query.
 A page naming broadcast channels reads them and their relations too (three more, whatever their
 number).
 """
