@@ -320,9 +320,10 @@ def subscriber_ids(viewer: User | None, channels: list[Channel]) -> dict[int, li
 
 def _unread_query(slots: Slots) -> QuerySet:
     return (
-        Unread.objects.filter(
-            user_id=slots.user, kind=slots.text("kind"), channel__is_inactive=False
-        )
+        # No channel join: deactivating a channel deletes its unread rows with its subscriptions
+        # (``deactivate_channel``), and the fan-out writes rows only beside a subscription it
+        # holds locked, so no unread row outlives its channel.
+        Unread.objects.filter(user_id=slots.user, kind=slots.text("kind"))
         .values("user_id")
         .annotate(n=Count("channel_id", distinct=True))
         .values_list("user_id", "n")

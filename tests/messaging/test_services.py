@@ -123,6 +123,17 @@ def test_mute_unsubscribes_and_keeps_the_channel_out_of_unread_counts(alice, bob
     assert reading.num_unread(bob) == 1
 
 
+def test_a_deactivated_channel_leaves_no_unread_behind(alice, bob):
+    """num_unread counts the user's unread rows alone: deactivating a channel takes them."""
+    channel = channels.create_channel(alice, type=BROADCAST, readers={"public": True})
+    channels.subscribe(bob, get_channel(channel.pk, bob))
+    messages.post_message(alice, channel, text="news")
+    assert reading.num_unread(bob, BROADCAST) == 1
+    channels.deactivate_channel(alice, channel)
+    assert reading.num_unread(bob, BROADCAST) == 0
+    assert not Unread.objects.filter(channel=channel).exists()
+
+
 def test_a_marker_reads_the_channel_up_to_its_id(alice, bob):
     sent = [messages.send_pm(alice, [bob.pk], text=f"m{i}") for i in range(3)]
     channel_id = sent[0].channel_id
