@@ -40,7 +40,7 @@ from core.local_cache import LocalCache
 from core.paging import Cursor, finish, window
 from posts.models.post import RENDER_RELATIONS
 from streams.models import StreamMarker
-from streams.services.page import MARKER_FIELDS, STAMP_FIELDS, PageEntry, get_marker
+from streams.services.page import MARKER_FIELDS, POST_STAMP, PageEntry, get_marker
 from users.models import Mute, User, user_relation, visible_users
 
 from .models import (
@@ -228,7 +228,8 @@ def _page_query(
     fields = (
         *ROW_FIELDS,
         *(f"actor__{n}" if n in ACTOR_KEY_FIELDS else f"actor_{n}" for n in USER_FIELDS),
-        *(f"post__{name}" for name in STAMP_FIELDS),
+        # Its post's stamp: an interaction's post is never a repost, so no original's joins.
+        *(f"post__{name}" for name in POST_STAMP),
         "you_follow",
         "follows_you",
         *counts,
@@ -278,10 +279,13 @@ def interactions_page(
     kept = None if mark["post_id"] is None else StreamMarker(user_id=viewer.pk, name=marker, **mark)
     counts = None
     if clients:
-        at = len(ROW_FIELDS) + len(USER_FIELDS) + len(STAMP_FIELDS) + 2
+        at = len(ROW_FIELDS) + len(USER_FIELDS) + len(POST_STAMP) + 2
         counts = {values[3]: values[at] or 0 for values in found}
         counts[viewer.pk] = found[0][at + 1] or 0
     return InteractionsPage(result.items, result.more, kept, counts)
+
+
+NO_ORIGINAL = (None,) * len(POST_STAMP)  # a stamp's repost half, for a post that is none
 
 
 def _page_rows(found: list[tuple], held: dict[int, User]) -> list[PageRow]:
@@ -291,7 +295,7 @@ def _page_rows(found: list[tuple], held: dict[int, User]) -> list[PageRow]:
     actors: dict[int, User] = {}
     rows = []
     users, stamps = len(ROW_FIELDS), len(ROW_FIELDS) + len(USER_FIELDS)
-    flags = stamps + len(STAMP_FIELDS)
+    flags = stamps + len(POST_STAMP)
     version = users + USER_FIELDS.index("version")
     for values in found:
         actor_id = values[3]
@@ -303,7 +307,11 @@ def _page_rows(found: list[tuple], held: dict[int, User]) -> list[PageRow]:
             else:
                 actor = actors[actor_id] = User.from_db(db, USER_FIELDS, values[users:stamps])
         post_id = values[4]
-        post = None if post_id is None else PageEntry.from_row(None, values[stamps:flags])
+        post = (
+            None
+            if post_id is None
+            else PageEntry.from_row(None, values[stamps:flags] + NO_ORIGINAL)
+        )
         rows.append(PageRow(*values[:users], actor, post, values[flags], values[flags + 1]))
     return rows
 
