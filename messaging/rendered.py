@@ -18,11 +18,10 @@ pnut's presence) are rendered whole each time, as before.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from adn_api.dialects import Dialect
-from adn_api.rendered import SHAPE_FIELDS, cacheable, code_signature, kept_renderings
+from adn_api.rendered import cacheable, kept_renderings, key_prefix
 from pnut.channels import messages_to_pnut
 from pnut.serializers import VIEWER_KEYS
 from users.serializers import user_viewer_flags
@@ -31,8 +30,6 @@ from users.services.viewer import ViewerContext
 from .models import Message
 from .serializers import MessageOptions, MessagePage, messages_to_adn
 from .services.reading import MessageEntry
-
-logger = logging.getLogger(__name__)
 
 
 def _adn_flags(data: dict, context: ViewerContext, user_id: int) -> None:
@@ -61,12 +58,6 @@ def cached(dialect: Dialect, options: MessageOptions) -> bool:
     return cacheable(dialect, options.read)
 
 
-def key_prefix(dialect: Dialect, options: MessageOptions) -> str:
-    """What a rendering depends on besides its rows: the code, the dialect and the options."""
-    shape = "".join("1" if getattr(options.read, name) else "0" for name in SHAPE_FIELDS)
-    return f"message:{code_signature()}:{dialect.name}:{shape}:"
-
-
 def render_page(
     dialect: Dialect, entries: list[MessageEntry], context: ViewerContext, options: MessageOptions
 ) -> list[dict]:
@@ -74,7 +65,7 @@ def render_page(
     options; ``context`` holds the viewer's relations to the page's authors)."""
     if not entries:
         return []  # a client polling with since_id, mostly
-    prefix = key_prefix(dialect, options)
+    prefix = key_prefix(dialect, options.read, "message")
     keys = {entry.id: prefix + ":".join(map(str, entry.stamp)) for entry in entries}
     by_id = kept_renderings(keys, lambda missing: (_render(dialect, missing, options), {}))
     add_flags = RENDERERS[dialect.name][1]
