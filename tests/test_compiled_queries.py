@@ -4,6 +4,8 @@ safely fails when it is built, never later with someone else's results."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Q, Value
@@ -128,6 +130,30 @@ def test_a_long_compiled_statement_is_parsed_once(alice):
     before = _queries._query2pg.cache_info().hits
     query.run(author=alice.pk)
     assert _queries._query2pg.cache_info().hits == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's loaders")
+def test_timestamps_are_read_in_utc_by_psycopgs_own_loader(alice):
+    """core.apps.read_timestamps_in_c: every cursor keeps psycopg's loader (Django's would set
+    its own on a cursor whose connection's loader has another zone), and a value read is the
+    same instant, in UTC, to the microsecond."""
+    from psycopg.pq import Format
+
+    from core.apps import TIMESTAMPTZ, UTCTimestampLoader
+
+    post = create_post(alice, text="when")
+    with connection.cursor() as cursor:
+        loader = cursor.cursor.adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
+        assert loader is UTCTimestampLoader
+        cursor.execute(
+            "SELECT created_at, %s::timestamptz FROM posts_post WHERE id = %s",
+            ["2026-12-06 10:00:00.123456+05:30", post.pk],
+        )
+        created_at, shifted = cursor.fetchone()
+    assert created_at == Post.objects.values_list("created_at", flat=True).get(pk=post.pk)
+    assert created_at.tzinfo is datetime.UTC
+    assert shifted == datetime.datetime(2026, 12, 6, 4, 30, 0, 123456, tzinfo=datetime.UTC)
+    assert shifted.tzinfo is datetime.UTC
 
 
 def posts_in_full(slots: Slots):
