@@ -10,11 +10,13 @@ posts no rendering is kept for), and its people from renderings kept the same wa
 row versions, whatever ``count``: three with the token, four when some post was not rendered
 yet; pnut's users add their counts of apps to the rows' query.
 A page naming broadcast channels reads them and their relations too (three more, whatever their
-number).
+number). A page shown again unchanged (``signature``: the versions of all it shows) is the one
+this process last rendered for the viewer: a client polling its list pays for the query only.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.request import Request
 
 from adn_api.envelope import enveloped
@@ -23,6 +25,7 @@ from adn_api.pagination import page_meta, read_cursor
 from adn_api.permissions import user_token
 from adn_api.rendered import cacheable, kept_renderings, key_prefix, render_page
 from adn_api.views import ApiView
+from core.local_cache import LocalCache
 from messaging.models import Channel
 from messaging.views import channels_data
 from pnut.serializers import VIEWER_KEYS, UserExtras, user_from_adn
@@ -34,9 +37,13 @@ from users.services.viewer import ViewerContext
 
 from . import services
 from .models import ACTIONS, FOLLOW, POST_ACTIONS, STAR
-from .services import PageRow
+from .services import InteractionsPage, PageRow
 
 MARKER = "interactions"
+
+# The page each viewer was last shown, under its ``signature``: a client polling an unchanged
+# list gets it again without rendering it (a page's query still runs, and says what changed).
+_shown_pages = LocalCache(settings.LOCAL_CACHE_ENTRIES // 8)
 
 
 class InteractionsView(ApiView):
@@ -66,10 +73,41 @@ class InteractionsView(ApiView):
         page = services.interactions_page(
             self.viewer, actions, read_cursor(request), marker=MARKER, clients=clients
         )
+        signature = self.signature(page, options)
+        shown = _shown_pages.get(self.viewer.pk) if signature is not None else None
+        if shown is not None and shown[0] == signature:
+            return enveloped(*shown[1:])
         groups = services.group(page.rows)
         meta = page_meta([g[0] for g in groups], page.more)
         meta["marker"] = marker_data(page.marker, MARKER)
-        return enveloped(self.render(groups, options, page.clients), meta)
+        data = self.render(groups, options, page.clients)
+        if signature is not None:
+            _shown_pages.set(self.viewer.pk, (signature, data, meta))
+        return enveloped(data, meta)
+
+    def signature(self, page: InteractionsPage, options: ReadOptions) -> tuple | None:
+        """Everything the page's rendering shows, as versions: its rows (their actors' and
+        posts' row versions), the viewer's (their relations to the posts and the posts' authors
+        move it, as ``ViewerContext`` remembers), the marker and the options. None for a page
+        that shows more (channels, whose rows no version here covers; options rendered
+        afresh each time)."""
+        if not cacheable(self.dialect, options) or any(row.channel_id for row in page.rows):
+            return None
+        rows = tuple(
+            (
+                row.id,
+                row.action,
+                row.actor_id,
+                row.actor.version,
+                row.post.stamp if row.post else None,
+                row.you_follow,
+                row.follows_you,
+            )
+            for row in page.rows
+        )
+        marker = None if page.marker is None else page.marker.version
+        clients = None if page.clients is None else tuple(page.clients.items())
+        return (self.dialect.name, options, self.viewer.version, page.more, marker, clients, rows)
 
     def render(
         self, groups: list[list[PageRow]], options: ReadOptions, clients: dict[int, int] | None

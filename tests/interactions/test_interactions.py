@@ -11,6 +11,7 @@ from adn_api.oauth.tokens import create_app
 from core.paging import Cursor
 from interactions.models import Interaction
 from interactions.services import interactions_page
+from interactions.views import InteractionsView
 from posts.services.posting import create_post, delete_post
 from posts.services.stars import star, unstar
 from reposts.services import repost, unrepost
@@ -177,6 +178,42 @@ def test_an_actors_change_shows_on_the_next_page_in_both_dialects(api, alice, bo
     assert actor(PNUT)["counts"]["clients"] == 1
     graph.follow(alice, bob)
     assert actor(ADN)["you_follow"] and actor(PNUT)["you_follow"]
+
+
+def test_a_page_read_again_unchanged_is_not_rendered_again(
+    api, alice, bob, carol, token_for, monkeypatch
+):
+    """A viewer's page is kept under the versions of all it shows (interactions/views.py,
+    ``signature``): read again unchanged, it is the same answer without rendering; a change to
+    the viewer, a post's rows or the marker, a new row or other options show at once."""
+    graph.follow(bob, alice)
+    token = token_for(alice)
+    rendered = []
+    render = InteractionsView.render
+    monkeypatch.setattr(InteractionsView, "render", lambda *a: rendered.append(1) or render(*a))
+
+    def page() -> list[dict]:
+        return ok(api.get(ADN, token))
+
+    first = page()
+    assert page() == first and len(rendered) == 1
+    update_profile(alice, {"name": "Alice B."}, replace=False)  # the followed, shown as viewer
+    assert page()[0]["objects"][0]["name"] == "Alice B."
+    app = create_app("Alice's client", link="https://example.com")[0]
+    post = create_post(alice, text="hello", source=app)
+    star(bob, post)
+    assert page()[0]["objects"][0]["source"]["name"] == "Alice's client"
+    app.name = "Alice's new client"
+    app.save()  # a row the post shows, changed without the post's
+    assert page()[0]["objects"][0]["source"]["name"] == "Alice's new client"
+    repost(carol, post)
+    assert [i["action"] for i in page()] == ["repost", "star", "follow"]
+    top = first[0]["pagination_id"]
+    ok(api.post("/stream/0/posts/marker", token, data={"name": "interactions", "id": top}))
+    assert api.get(ADN, token).json()["meta"]["marker"]["id"] == top
+    without_html = ok(api.get(ADN, token, include_html=0))
+    assert "html" not in without_html[0]["objects"][0] and "html" in page()[0]["objects"][0]
+    assert ok(api.get(PNUT, token))[1]["action"] == "bookmark"
 
 
 def test_a_page_read_again_ships_only_the_ids_and_versions_of_the_actors_held(alice, bob):
