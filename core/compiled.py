@@ -104,7 +104,10 @@ class CompiledQuery:
                 "parameters: use them as they are, not changed."
             )
         fields = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
-        self.converters = self.compiler.get_converters(fields)
+        self.converters = [
+            (at, convs, expression)
+            for at, (convs, expression) in self.compiler.get_converters(fields).items()
+        ]
         self.model = None
         if query.values_select or query.combinator:
             return  # a values_list query: its rows are the results
@@ -129,9 +132,9 @@ class CompiledQuery:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
+            rows = self._convert(rows)
         if self.model is None:
-            return [tuple(row) for row in rows]
+            return rows
         objects = []
         for row in rows:
             obj = self.model.from_db(db, self.init_list, row[self.model_columns])
@@ -139,6 +142,24 @@ class CompiledQuery:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+    def _convert(self, rows: list[tuple]) -> list[tuple]:
+        """Django's converters (a JSON column's decoding…), called for the values that are not
+        NULL: every converter Django has gives NULL for NULL, and a page's NULLs (the columns
+        of actors it holds, a marker not set) are most of its converted columns."""
+        connection, converters = self.compiler.connection, self.converters
+        converted = []
+        for row in rows:
+            if any(row[at] is not None for at, _, _ in converters):
+                row = list(row)
+                for at, convs, expression in converters:
+                    if (value := row[at]) is not None:
+                        for convert in convs:
+                            value = convert(value, expression, connection)
+                        row[at] = value
+                row = tuple(row)
+            converted.append(row)
+        return converted
 
     def run_replanned(self, **values: Any) -> list[Model] | list[tuple]:
         """``run``, planned by PostgreSQL for these values each time instead of once for any

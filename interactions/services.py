@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from django.conf import settings
@@ -174,13 +175,52 @@ KEY_SPAN = 2**32
 _held_actors = LocalCache(settings.LOCAL_CACHE_ENTRIES)
 
 
-@dataclass
 class InteractionsPage:
-    rows: list[PageRow]
-    more: bool
-    marker: StreamMarker | None
-    # With ``clients``: how many apps the actors and the viewer made (pnut's user counts).
-    clients: dict[int, int] | None = None
+    """A page as its query answered it. Its ``rows`` are built when first asked for (a page
+    shown again unchanged needs only its ``signature``), and keep their actors for the
+    viewer's next page (``_held_actors``)."""
+
+    def __init__(
+        self,
+        viewer: User,
+        found: list[tuple],
+        cursor: Cursor,
+        held: dict[int, User],
+        marker: StreamMarker | None,
+        clients: bool,
+    ):
+        self.viewer, self.found, self.cursor, self.held = viewer, found, cursor, held
+        self.marker = marker
+        self.more = len(found) > abs(cursor.count)
+        # With ``clients``: how many apps the actors and the viewer made (pnut's user counts).
+        self.clients: dict[int, int] | None = None
+        if clients and found:
+            at = len(ROW_FIELDS) + len(USER_FIELDS) + len(POST_STAMP) + 2
+            self.clients = {values[3]: values[at] or 0 for values in found}
+            self.clients[viewer.pk] = found[0][at + 1] or 0
+
+    @property
+    def signature(self) -> tuple:
+        """What the rows show, as the query answered it: each row but its actor's columns,
+        whose version stands for them (and the marker's and app counts, which every row
+        carries)."""
+        actor, stamp = len(ROW_FIELDS), len(ROW_FIELDS) + len(USER_FIELDS)
+        version = actor + USER_FIELDS.index("version")
+        return tuple((*values[:actor], values[version], *values[stamp:]) for values in self.found)
+
+    @property
+    def names_channels(self) -> bool:
+        at = ROW_FIELDS.index("channel_id")
+        return any(values[at] is not None for values in self.found)
+
+    @cached_property
+    def rows(self) -> list[PageRow]:
+        rows = _page_rows(self.found, self.held)
+        _held_actors.set(
+            self.viewer.pk,
+            {row.actor_id: row.actor for row in rows if row.actor.version < KEY_SPAN},
+        )
+        return finish(rows, self.cursor).items
 
 
 def _page_query(
@@ -252,7 +292,7 @@ def interactions_page(
     ``clients``, how many apps each actor and the viewer made (pnut's user counts)."""
     cursor = cursor.plain()
     if actions == []:  # only names of no action: nothing to read
-        return InteractionsPage([], False, get_marker(viewer, marker))
+        return InteractionsPage(viewer, [], cursor, {}, get_marker(viewer, marker), clients)
     values = {"viewer": viewer.pk}
     values.update(cursor.bounds())
     held = _held_actors.get(viewer.pk) or {}
@@ -268,21 +308,10 @@ def interactions_page(
     )
     found = query.run(**values)
     if not found:
-        return InteractionsPage([], False, get_marker(viewer, marker))
-    rows = _page_rows(found, held)
-    _held_actors.set(
-        viewer.pk,
-        {row.actor_id: row.actor for row in rows if row.actor.version < KEY_SPAN},
-    )
-    result = finish(rows, cursor)
+        return InteractionsPage(viewer, [], cursor, {}, get_marker(viewer, marker), clients)
     mark = dict(zip(MARKER_FIELDS, found[0][-len(MARKER_FIELDS) :], strict=True))
     kept = None if mark["post_id"] is None else StreamMarker(user_id=viewer.pk, name=marker, **mark)
-    counts = None
-    if clients:
-        at = len(ROW_FIELDS) + len(USER_FIELDS) + len(POST_STAMP) + 2
-        counts = {values[3]: values[at] or 0 for values in found}
-        counts[viewer.pk] = found[0][at + 1] or 0
-    return InteractionsPage(result.items, result.more, kept, counts)
+    return InteractionsPage(viewer, found, cursor, held, kept, clients)
 
 
 NO_ORIGINAL = (None,) * len(POST_STAMP)  # a stamp's repost half, for a post that is none

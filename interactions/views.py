@@ -86,28 +86,14 @@ class InteractionsView(ApiView):
         return enveloped(data, meta)
 
     def signature(self, page: InteractionsPage, options: ReadOptions) -> tuple | None:
-        """Everything the page's rendering shows, as versions: its rows (their actors' and
-        posts' row versions), the viewer's (their relations to the posts and the posts' authors
-        move it, as ``ViewerContext`` remembers), the marker and the options. None for a page
-        that shows more (channels, whose rows no version here covers; options rendered
-        afresh each time)."""
-        if not cacheable(self.dialect, options) or any(row.channel_id for row in page.rows):
+        """Everything the page's rendering shows, as versions: its rows as the query answered
+        them (``InteractionsPage.signature``: their actors' and posts' row versions, the marker),
+        the viewer's (their relations to the posts and the posts' authors move it, as
+        ``ViewerContext`` remembers) and the options. None for a page that shows more (channels,
+        whose rows no version here covers; options rendered afresh each time)."""
+        if not cacheable(self.dialect, options) or page.names_channels:
             return None
-        rows = tuple(
-            (
-                row.id,
-                row.action,
-                row.actor_id,
-                row.actor.version,
-                row.post.stamp if row.post else None,
-                row.you_follow,
-                row.follows_you,
-            )
-            for row in page.rows
-        )
-        marker = None if page.marker is None else page.marker.version
-        clients = None if page.clients is None else tuple(page.clients.items())
-        return (self.dialect.name, options, self.viewer.version, page.more, marker, clients, rows)
+        return (self.dialect.name, options, self.viewer.version, page.signature)
 
     def render(
         self, groups: list[list[PageRow]], options: ReadOptions, clients: dict[int, int] | None

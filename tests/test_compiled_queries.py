@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.test.utils import CaptureQueriesContext
 
 from core.compiled import CompileError, Slots, compiled
@@ -206,6 +206,30 @@ def test_a_run_must_give_exactly_the_stand_ins_values(alice):
         query.run(author=alice.pk)
     with pytest.raises(CompileError):
         query.run(author=alice.pk, since=0, viewer=alice.pk)
+
+
+def posts_with_parents(slots: Slots):
+    return posts_with_parents_of(slots.author)
+
+
+def posts_with_parents_of(author: int):
+    """Converted columns (JSON, a subquery's integer), NULL in some rows: a post's parent's."""
+    parents = Post.objects.filter(pk=OuterRef("reply_to_id"))
+    return (
+        Post.objects.filter(user_id=author)
+        .annotate(parent_stars=Subquery(parents.values("num_stars")[:1]))
+        .order_by("id")
+        .values_list("id", "entities", "reply_to__entities", "parent_stars")
+    )
+
+
+def test_converted_columns_read_as_the_orm_reads_them_null_or_not(alice):
+    post = create_post(alice, text="#one https://example.com")
+    create_post(alice, text="#two", reply_to=post.pk)
+    rows = compiled(posts_with_parents).run(author=alice.pk)
+    assert rows == list(posts_with_parents_of(alice.pk))
+    assert rows[0][2] is None and rows[1][2]["hashtags"][0]["name"] == "one"
+    assert rows[1][3] == 0 and isinstance(rows[1][1], dict)
 
 
 def tagged_values(slots: Slots):
