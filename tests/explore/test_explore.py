@@ -62,7 +62,12 @@ def test_each_stream_holds_what_it_says(api, alice, bob, carol):
     assert shown["type"] == "net.app.core.checkin" and shown["value"]["name"] == "A café"
     assert "+net.app.core.place" not in shown["value"] and shown["value"]["factual_id"] == "7"
     assert ids(ok(api.get(f"{EXPLORE}/trending"))) == [str(popular.pk)]
-    assert ids(ok(api.get("/v1/posts/streams/explore/trending"))) == [str(popular.pk)]
+    pnut = "/v1/posts/streams/explore"  # the same streams in pnut's shape
+    assert ids(ok(api.get(f"{pnut}/conversations"))) == [str(talked.pk)]
+    assert ids(ok(api.get(f"{pnut}/photos"))) == [str(photo.pk)]
+    assert ids(ok(api.get(f"{pnut}/checkins"))) == [str(checkin.pk)]
+    assert ids(ok(api.get(f"{pnut}/trending"))) == [str(popular.pk)]
+    error(api.get(f"{pnut}/nonsense"), 404)
     error(api.get(f"{EXPLORE}/nonsense"), 404)
     error(api.get(f"{EXPLORE}/photos", count="x"), 400)
 
