@@ -201,12 +201,13 @@ class InteractionsPage:
 
     @property
     def signature(self) -> tuple:
-        """What the rows show, as the query answered it: each row but its actor's columns,
-        whose version stands for them (and the marker's and app counts, which every row
-        carries)."""
+        """What the page shows, as the query answered it: the marker, and each row but its
+        actor's columns, whose version stands for them (with the follows and app counts)."""
         actor, stamp = len(ROW_FIELDS), len(ROW_FIELDS) + len(USER_FIELDS)
         version = actor + USER_FIELDS.index("version")
-        return tuple((*values[:actor], values[version], *values[stamp:]) for values in self.found)
+        rows = tuple((*values[:actor], values[version], *values[stamp:]) for values in self.found)
+        marker = self.marker and tuple(getattr(self.marker, name) for name in MARKER_FIELDS)
+        return marker, rows
 
     @property
     def names_channels(self) -> bool:

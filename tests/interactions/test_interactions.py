@@ -109,6 +109,13 @@ def test_the_interactions_marker(api, alice, bob, token_for):
     assert api.get(ADN, token).json()["meta"]["marker"]["id"] == top
 
 
+def test_an_empty_list_shows_its_marker_as_it_now_is(api, alice, token_for):
+    token = token_for(alice)
+    assert api.get(ADN, token).json()["meta"]["marker"] == {"name": "interactions"}
+    ok(api.post("/stream/0/posts/marker", token, data={"name": "interactions", "id": "5"}))
+    assert api.get(ADN, token).json()["meta"]["marker"]["id"] == "5"
+
+
 def test_interactions_need_a_user_token(api, token_for):
     error(api.get(ADN), 401)
     error(api.get(ADN, token_for(None)), 403)
