@@ -72,12 +72,11 @@ class FileAdmin(admin.ModelAdmin):
 
     @admin.action(description="Delete selected files (and their bytes)", permissions=["delete"])
     def delete_files(self, request: HttpRequest, queryset: QuerySet) -> None:
-        deleted = 0
-        for file in queryset.order_by("id"):
+        files = list(queryset.order_by("id"))
+        self.log_deletions(request, files)  # as Django's own deletion does: before it
+        for file in files:
             delete_file(file.user, file)
-            self.log_deletion(request, file, str(file))
-            deleted += 1
-        self.message_user(request, f"Deleted {deleted} file(s).", messages.SUCCESS)
+        self.message_user(request, f"Deleted {len(files)} file(s).", messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: File) -> None:
         delete_file(obj.user, obj)

@@ -4,6 +4,7 @@ one (its row and its bytes)."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.test import Client
 
 from files.models import File
@@ -36,6 +37,8 @@ def test_a_moderator_sees_and_deletes_a_file(
         )
     assert "Deleted 1 file(s)." in response.content.decode()
     assert not File.objects.filter(pk=file.pk).exists()
+    logged = LogEntry.objects.get(action_flag=DELETION, object_id=str(file.pk))
+    assert logged.user_id == moderator_account.pk and logged.object_repr == str(file)
     assert file_backend.keys() == []
 
 
