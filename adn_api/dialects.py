@@ -17,12 +17,13 @@ from diaspora.serializers import posts_to_diaspora, shows_only_its_rows, with_di
 from pnut.renderers import PnutRenderer
 from pnut.serializers import (
     TO_PNUT_MARKERS,
+    pnut_user_flags,
     posts_to_pnut,
     users_to_pnut,
     with_pnut_viewer_flags,
 )
 from posts.serializers import posts_to_adn, with_adn_viewer_flags
-from users.serializers import users_to_adn
+from users.serializers import user_viewer_flags, users_to_adn
 
 from . import prefixes
 from .envelope import ADNRenderer
@@ -42,6 +43,9 @@ class Dialect:
     # ``render_posts`` made for no one with what it shows this viewer on this page (its
     # relations, ``pagination_id``); adn_api/rendered.py caches the rest, never changed.
     with_viewer_flags: Callable | None = None
+    # (user id, viewer context) -> the viewer's relations to a user as its user object shows
+    # them, added to a user rendered for no one (App.net and pnut)
+    user_viewer_flags: Callable | None = None
     # (post, whether the page's stamp covers the people it mentions) -> whether its rendering
     # shows only the rows whose versions key the cache
     cacheable_post: Callable = lambda post, mentions_covered: True
@@ -63,6 +67,7 @@ ADN = Dialect(
     users_to_adn,
     True,
     with_viewer_flags=lambda data, context, entry: with_adn_viewer_flags(data, context, entry.id),
+    user_viewer_flags=user_viewer_flags,
 )
 PNUT = Dialect(
     "pnut",
@@ -73,6 +78,7 @@ PNUT = Dialect(
     users_to_pnut,
     True,
     with_viewer_flags=lambda data, context, entry: with_pnut_viewer_flags(data, context, entry.id),
+    user_viewer_flags=pnut_user_flags,
     ignores_bad_count=True,
     marker_names=TO_PNUT_MARKERS,
 )

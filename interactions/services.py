@@ -187,14 +187,14 @@ class InteractionsPage:
         cursor: Cursor,
         held: dict[int, User],
         marker: StreamMarker | None,
-        clients: bool,
+        count_clients: bool,
     ):
         self.viewer, self.found, self.cursor, self.held = viewer, found, cursor, held
         self.marker = marker
         self.more = len(found) > abs(cursor.count)
         # With ``clients``: how many apps the actors and the viewer made (pnut's user counts).
         self.clients: dict[int, int] | None = None
-        if clients and found:
+        if count_clients and found:
             at = len(ROW_FIELDS) + len(USER_FIELDS) + len(POST_STAMP) + 2
             self.clients = {values[3]: values[at] or 0 for values in found}
             self.clients[viewer.pk] = found[0][at + 1] or 0

@@ -28,11 +28,11 @@ from adn_api.views import ApiView
 from core.local_cache import LocalCache
 from messaging.models import Channel
 from messaging.views import channels_data
-from pnut.serializers import VIEWER_KEYS, UserExtras, user_from_adn
+from pnut.serializers import UserExtras, user_from_adn
 from posts.options import ReadOptions
 from streams.serializers import marker_data
 from users.models import User
-from users.serializers import add_user_annotations, user_to_adn, user_viewer_flags
+from users.serializers import add_user_annotations, user_to_adn
 from users.services.viewer import ViewerContext
 
 from . import services
@@ -153,12 +153,8 @@ class InteractionsView(ApiView):
 
         keys = {pk: f"{prefix}{pk}:{user.version}" for pk, user in people.items()}
         kept = kept_renderings(keys, for_no_viewer)
-        shown = VIEWER_KEYS if self.dialect.name == "pnut" else None
-        data = {}
-        for pk in people:
-            flags = user_viewer_flags(pk, context)
-            data[pk] = {**kept[pk], **(flags if shown is None else {k: flags[k] for k in shown})}
-        return data
+        flags = self.dialect.user_viewer_flags
+        return {pk: {**kept[pk], **flags(pk, context)} for pk in people}
 
     def rendered_users(
         self,

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from adn_api.dialects import Dialect
 from adn_api.rendered import cacheable, kept_renderings, key_prefix
 from pnut.channels import messages_to_pnut
-from pnut.serializers import VIEWER_KEYS
+from pnut.serializers import pnut_user_flags
 from users.serializers import user_viewer_flags
 from users.services.viewer import ViewerContext
 
@@ -39,8 +39,7 @@ def _adn_flags(data: dict, context: ViewerContext, user_id: int) -> None:
 def _pnut_flags(data: dict, context: ViewerContext, user_id: int) -> None:
     user = data.get("user")
     if isinstance(user, dict):  # include_user=0: only its id
-        flags = user_viewer_flags(user_id, context)
-        user.update({key: flags[key] for key in VIEWER_KEYS})
+        user.update(pnut_user_flags(user_id, context))
 
 
 # Each dialect's rendering of a page of messages, and what it adds for a signed-in viewer.

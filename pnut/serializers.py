@@ -103,6 +103,13 @@ def source_from_adn(source: dict) -> dict:
 VIEWER_KEYS = ("follows_you", "you_blocked", "you_follow", "you_muted", "you_can_follow")
 
 
+def pnut_user_flags(user_id: int, context: ViewerContext) -> dict[str, bool]:
+    """The viewer's relations to a user, as pnut's user object shows them (App.net's, but
+    ``you_can_subscribe``): merged into cached renderings of users, posts and messages."""
+    flags = user_viewer_flags(user_id, context)
+    return {key: flags[key] for key in VIEWER_KEYS}
+
+
 def client_counts(ids: set[int]) -> dict[str, int]:
     """How many clients (OAuth applications) each user made: pnut's ``counts.clients``, one
     query for a page's users."""
@@ -314,8 +321,7 @@ def with_pnut_viewer_flags(data: dict, context: ViewerContext, pagination_id=Non
     data["you_reposted"] = flags["you_reposted"]
     user = data.get("user")  # include_user=0: only ``user_id``
     if user is not None:
-        user_flags = user_viewer_flags(int(user["id"]), context)
-        data["user"] = {**user, **{key: user_flags[key] for key in VIEWER_KEYS}}
+        data["user"] = {**user, **pnut_user_flags(int(user["id"]), context)}
     if "repost_of" in data:
         data["repost_of"] = with_pnut_viewer_flags(data["repost_of"], context)
     return data
